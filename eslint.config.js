@@ -1,0 +1,25 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'test/cluster/**/target/', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/cli/*', '**/cli/**'], message: 'The library must not depend on the CLI.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/**', 'test/**', 'scripts/**', 'bin/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

@@ -1,0 +1,74 @@
+import { relative } from 'node:path';
+import type { Diagnostic, Severity } from '../diagnostics/index.js';
+
+export type OutputFormat = 'text' | 'json';
+
+/** Where the CLI writes: stdout for results, stderr for everything else. */
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export function writeJson(io: Io, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export interface Style {
+  readonly bold: (s: string) => string;
+  readonly dim: (s: string) => string;
+  readonly red: (s: string) => string;
+  readonly yellow: (s: string) => string;
+  readonly cyan: (s: string) => string;
+  readonly green: (s: string) => string;
+}
+
+export function style(stream: { isTTY?: boolean }, env: Io['env']): Style {
+  const on = stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const wrap = (open: number, close: number) => (s: string) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return {
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+    green: wrap(32, 39),
+  };
+}
+
+const HEADINGS: Record<Severity, [string, string]> = {
+  error: ['error', 'errors'],
+  warning: ['warning', 'warnings'],
+  info: ['note', 'notes'],
+};
+
+/** Diagnostics grouped by severity, one block each: code, place, key, then the message. */
+export function formatDiagnostics(list: readonly Diagnostic[], s: Style, cwd: string): string {
+  const lines: string[] = [];
+  for (const severity of ['error', 'warning', 'info'] as const) {
+    const group = list.filter((d) => d.severity === severity);
+    if (group.length === 0) continue;
+    const color = severity === 'error' ? s.red : severity === 'warning' ? s.yellow : s.cyan;
+    const [one, many] = HEADINGS[severity];
+    lines.push(color(s.bold(`${group.length} ${group.length === 1 ? one : many}`)));
+    for (const d of group) {
+      const place = d.file === undefined ? '' : `${shortPath(d.file, cwd)}${d.line !== undefined ? `:${d.line}` : ''}`;
+      const head = [color(d.code), place, d.key !== undefined ? s.dim(d.key) : ''].filter((x) => x !== '').join('  ');
+      lines.push(`  ${head}`);
+      lines.push(`    ${d.message}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function shortPath(file: string, cwd: string): string {
+  if (!file.startsWith('/')) return file;
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') || rel === '' ? file : rel;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

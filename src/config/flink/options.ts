@@ -1,0 +1,106 @@
+/**
+ * The Flink options this product reads, with their deprecated names in the order Flink consults
+ * them (current key first). Defaults are Flink 1.20's.
+ */
+export interface FlinkOption {
+  readonly key: string;
+  readonly deprecatedKeys: readonly string[];
+  /** Flink's default in its string form, when it has one. */
+  readonly defaultValue?: string;
+}
+
+function option(key: string, deprecatedKeys: readonly string[] = [], defaultValue?: string): FlinkOption {
+  return defaultValue === undefined ? { key, deprecatedKeys } : { key, deprecatedKeys, defaultValue };
+}
+
+export const OPTIONS = {
+  haType: option('high-availability.type', ['recovery.mode', 'high-availability'], 'NONE'),
+  haClusterId: option(
+    'high-availability.cluster-id',
+    ['high-availability.zookeeper.path.namespace', 'recovery.zookeeper.path.namespace'],
+    '/default',
+  ),
+  haStorageDir: option('high-availability.storageDir', [
+    'high-availability.zookeeper.storageDir',
+    'recovery.zookeeper.storageDir',
+  ]),
+  haJobManagerPort: option('high-availability.jobmanager.port', ['recovery.jobmanager.port'], '0'),
+  zkQuorum: option('high-availability.zookeeper.quorum', ['recovery.zookeeper.quorum']),
+  zkRoot: option('high-availability.zookeeper.path.root', ['recovery.zookeeper.path.root'], '/flink'),
+  zkSessionTimeout: option(
+    'high-availability.zookeeper.client.session-timeout',
+    ['recovery.zookeeper.client.session-timeout'],
+    '60000',
+  ),
+  zkConnectionTimeout: option(
+    'high-availability.zookeeper.client.connection-timeout',
+    ['recovery.zookeeper.client.connection-timeout'],
+    '15000',
+  ),
+  zkRetryWait: option(
+    'high-availability.zookeeper.client.retry-wait',
+    ['recovery.zookeeper.client.retry-wait'],
+    '5000',
+  ),
+  zkMaxRetryAttempts: option(
+    'high-availability.zookeeper.client.max-retry-attempts',
+    ['recovery.zookeeper.client.max-retry-attempts'],
+    '3',
+  ),
+  zkAcl: option('high-availability.zookeeper.client.acl', [], 'open'),
+  zkSaslDisable: option('zookeeper.sasl.disable', [], 'false'),
+  zkSaslServiceName: option('zookeeper.sasl.service-name', [], 'zookeeper'),
+  zkSaslLoginContextName: option('zookeeper.sasl.login-context-name', [], 'Client'),
+  kerberosLoginContexts: option('security.kerberos.login.contexts'),
+  kerberosKeytab: option('security.kerberos.login.keytab', ['security.keytab']),
+  kerberosPrincipal: option('security.kerberos.login.principal', ['security.principal']),
+  kerberosUseTicketCache: option('security.kerberos.login.use-ticket-cache', [], 'true'),
+  askTimeout: option('pekko.ask.timeout', ['akka.ask.timeout'], '10 s'),
+  applicationAttempts: option('yarn.application-attempts'),
+  attemptFailuresValidityInterval: option('yarn.application-attempt-failures-validity-interval', [], '10000'),
+  applicationMasterPort: option('yarn.application-master.port', [], '0'),
+  appMasterVcores: option('yarn.appmaster.vcores', [], '1'),
+  applicationName: option('yarn.application.name'),
+  applicationType: option('yarn.application.type'),
+  applicationQueue: option('yarn.application.queue'),
+  applicationNodeLabel: option('yarn.application.node-label'),
+  applicationPriority: option('yarn.application.priority', [], '-1'),
+  applicationId: option('yarn.application.id'),
+  tags: option('yarn.tags', [], ''),
+  shipFiles: option('yarn.ship-files', ['yarn.ship-directories']),
+  flinkDistJar: option('yarn.flink-dist-jar'),
+  stagingDirectory: option('yarn.staging-directory'),
+  jobManagerProcessSize: option('jobmanager.memory.process.size'),
+  taskManagerProcessSize: option('taskmanager.memory.process.size'),
+  taskSlots: option('taskmanager.numberOfTaskSlots', [], '1'),
+  defaultScheme: option('fs.default-scheme'),
+} as const satisfies Record<string, FlinkOption>;
+
+/** Every deprecated key we know, mapped to its current key. */
+export const DEPRECATED_KEYS: ReadonlyMap<string, string> = new Map(
+  Object.values(OPTIONS).flatMap((o: FlinkOption) => o.deprecatedKeys.map((d) => [d, o.key] as const)),
+);
+
+const SENSITIVE_FRAGMENTS = [
+  'password',
+  'secret',
+  'fs.azure.account.key',
+  'apikey',
+  'api-key',
+  'auth-params',
+  'service-key',
+  'token',
+  'basic-auth',
+  'jaas.config',
+  'http-headers',
+  'private-key',
+  'credential',
+];
+
+/** Keys whose values must never be printed (Flink's list, plus a few of ours). */
+export function isSensitiveKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return SENSITIVE_FRAGMENTS.some((f) => k.includes(f));
+}
+
+export const MASK = '******';

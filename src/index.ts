@@ -1,0 +1,21 @@
+/** The library: every command is a typed function first; the CLI is a thin layer over it. */
+export * from './errors/index.js';
+export * from './diagnostics/index.js';
+export { validate, type ValidateOptions, type ValidateReport } from './operations/validate.js';
+export { validateConfig, RULES, type ValidationResult } from './validation/index.js';
+export { assembleConfig, type ConfigModel, type ConfigTexts } from './config/assemble.js';
+export { loadConfig, resolveFlinkConfDir, resolveYarnConfDir } from './config/load.js';
+export { parseHadoopXml } from './config/hadoop/xml.js';
+export { HadoopConfiguration } from './config/hadoop/configuration.js';
+export { readYarnSite, type YarnSite } from './config/hadoop/yarn-site.js';
+export { parseLegacyFlinkConf } from './config/flink/legacy.js';
+export { parseStandardYaml } from './config/flink/yaml.js';
+export { FlinkConfiguration } from './config/flink/configuration.js';
+export { OPTIONS, isSensitiveKey } from './config/flink/options.js';
+export { parseMasters } from './config/files/masters.js';
+export { parseZooCfg } from './config/files/zoo-cfg.js';
+export { parseDuration } from './config/values/duration.js';
+export { parseMemorySize } from './config/values/memory.js';
+export { parsePortSpec } from './config/values/ports.js';
+export { decideAttempts } from './policy/attempts.js';
+export { haMode } from './policy/ha.js';

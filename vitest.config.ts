@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers: unit tests need nothing; cli tests spawn the built binary; integration tests share
+// one real local cluster, started once by the global setup and always stopped.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'cli',
+          include: ['test/cli/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
