@@ -18,7 +18,7 @@ export function cli(
 ): CliResult {
   const inherited = ['FLINK_CONF_DIR', 'FLINK_HOME', 'YARN_CONF_DIR', 'HADOOP_CONF_DIR', 'HADOOP_HOME'];
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !inherited.includes(k)));
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', `${bin}.cjs`), ...args], {
     cwd: ROOT,
     env: { ...clean, NO_COLOR: '1', ...env },
     encoding: 'utf8',

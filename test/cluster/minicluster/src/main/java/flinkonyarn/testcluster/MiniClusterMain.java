@@ -77,6 +77,7 @@ public final class MiniClusterMain {
     boolean exitOnStdinEof;
     int controlPort = 0;
     boolean keepWorkDir;
+    long debugDelaySec = 0;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -163,6 +164,9 @@ public final class MiniClusterMain {
           case "--log-file":
             o.logFile = new File(v);
             break;
+          case "--debug-delay-sec":
+            o.debugDelaySec = Long.parseLong(v);
+            break;
           case "--control-port":
             o.controlPort = Integer.parseInt(v);
             break;
@@ -233,6 +237,7 @@ public final class MiniClusterMain {
           "  --log-file FILE         log file                 [<work-dir>/minicluster.log]",
           "  --log-level LEVEL       root log level                       [INFO]",
           "  --log-to-stderr         log to stderr instead of the file",
+          "  --debug-delay-sec N     keep container work dirs N s (slows shutdown) [0]",
           "  --control-port N        port of the control endpoint (127.0.0.1) [0 = any]",
           "  --exit-on-stdin-eof     shut down when stdin is closed (parent died)",
           "  --keep-work-dir         do not wipe --work-dir at start");
@@ -504,8 +509,13 @@ public final class MiniClusterMain {
     // Logs stay on the NM (no aggregation): <nmLogDir>/<appId>/<containerId>/{stdout,...}.
     conf.setBoolean("yarn.log-aggregation-enable", false);
     conf.setLong("yarn.nodemanager.log.retain-seconds", 3 * 3600);
-    // Keep container work dirs (launch_container.sh, localized files) a while for debugging.
-    conf.setLong("yarn.nodemanager.delete.debug-delay-sec", 600);
+    // 0: container work dirs go right after the app finishes (their logs stay in nmLogDir).
+    // Anything > 0 also makes the NM's DeletionService stall shutdown for 10 s.
+    conf.setLong("yarn.nodemanager.delete.debug-delay-sec", opts.debugDelaySec);
+    // The NM waits sleep-delay + process-kill-wait + 2 s on shutdown for apps it still tracks
+    // (without log aggregation: all apps of the last 3 h). Defaults 250 ms + 5 s.
+    conf.setLong("yarn.nodemanager.sleep-delay-before-sigkill.ms", 250);
+    conf.setLong("yarn.nodemanager.process-kill-wait.ms", 1000);
 
     // Containers: the NM forwards JAVA_HOME / HADOOP_CONF_DIR from its environment
     // (env-whitelist). The launcher may not have set them, so force them via admin-env.
@@ -520,31 +530,32 @@ public final class MiniClusterMain {
             + ",HADOOP_CONF_DIR="
             + opts.confDir.getAbsolutePath());
 
-    // Capacity scheduler: the shaded jar has no capacity-scheduler.xml, so define the queues.
+    // Capacity scheduler: no capacity-scheduler.xml is on the class path, so define the queues
+    // here and also write them to <work-dir>/rm-conf, served by DirConfigurationProvider (an HA
+    // RM re-reads the file when it becomes active).
     conf.set(
         "yarn.resourcemanager.scheduler.class",
         "org.apache.hadoop.yarn.server.resourcemanager.scheduler.capacity.CapacityScheduler");
-    String cs = "yarn.scheduler.capacity.";
-    conf.set(cs + "root.queues", "default,second");
-    conf.set(cs + "root.default.capacity", "70");
-    conf.set(cs + "root.second.capacity", "30");
-    for (String q : new String[] {"root.default", "root.second"}) {
-      conf.set(cs + q + ".maximum-capacity", "100");
-      conf.set(cs + q + ".user-limit-factor", "10");
-      conf.set(cs + q + ".state", "RUNNING");
-      conf.set(cs + q + ".acl_submit_applications", "*");
-      conf.set(cs + q + ".acl_administer_queue", "*");
+    Configuration cs = capacitySchedulerConf();
+    for (Map.Entry<String, String> e : cs) {
+      conf.set(e.getKey(), e.getValue());
     }
-    conf.set(cs + "root.acl_submit_applications", "*");
-    conf.set(cs + "root.acl_administer_queue", "*");
-    // Default is 0.1: a 1.6 GB Flink JobManager would sit in ACCEPTED forever.
-    conf.set(cs + "maximum-am-resource-percent", Double.toString(opts.maxAmPercent));
-    conf.setInt(cs + "node-locality-delay", -1);
+    File rmConfDir = new File(opts.workDir, "rm-conf");
+    Files.createDirectories(rmConfDir.toPath());
+    try (OutputStream out =
+        Files.newOutputStream(new File(rmConfDir, "capacity-scheduler.xml").toPath())) {
+      cs.writeXml(out);
+    }
+    conf.set(DirConfigurationProvider.DIR_KEY, rmConfDir.getAbsolutePath());
+    conf.set(
+        "yarn.resourcemanager.configuration.provider-class",
+        DirConfigurationProvider.class.getName());
 
     conf.setBoolean("yarn.timeline-service.enabled", false);
     conf.setBoolean("yarn.resourcemanager.system-metrics-publisher.enabled", false);
 
     info("starting YARN (" + opts.rms + " RM, 1 NM, am.max-attempts=" + opts.amMaxAttempts + ")");
+    releasePorts();
     yarn = new MiniYARNCluster("flink-on-yarn", opts.rms, 1, 1, 1);
     yarn.init(conf);
     yarn.start();
@@ -563,6 +574,28 @@ public final class MiniClusterMain {
     }
   }
 
+  /** Queues root.default (70 %) and root.second (30 %), both elastic up to 100 %. */
+  private Configuration capacitySchedulerConf() {
+    Configuration c = new Configuration(false);
+    String cs = "yarn.scheduler.capacity.";
+    c.set(cs + "root.queues", "default,second");
+    c.set(cs + "root.default.capacity", "70");
+    c.set(cs + "root.second.capacity", "30");
+    for (String q : new String[] {"root.default", "root.second"}) {
+      c.set(cs + q + ".maximum-capacity", "100");
+      c.set(cs + q + ".user-limit-factor", "10");
+      c.set(cs + q + ".state", "RUNNING");
+      c.set(cs + q + ".acl_submit_applications", "*");
+      c.set(cs + q + ".acl_administer_queue", "*");
+    }
+    c.set(cs + "root.acl_submit_applications", "*");
+    c.set(cs + "root.acl_administer_queue", "*");
+    // Default is 0.1: a 1.6 GB Flink JobManager would sit in ACCEPTED forever.
+    c.set(cs + "maximum-am-resource-percent", Double.toString(opts.maxAmPercent));
+    c.set(cs + "node-locality-delay", "-1");
+    return c;
+  }
+
   /** See {@link GuiceWebAppFix}: without it the RM REST API is answered by the NM web app. */
   private void fixWebApps() {
     if (Boolean.getBoolean("minicluster.skipGuiceFix")) {
@@ -577,10 +610,24 @@ public final class MiniClusterMain {
         .info("pinned Guice pipelines of web apps: {}", pinned);
   }
 
+  /** Sockets held open while ports are being picked, so no port is handed out twice. */
+  private final List<ServerSocket> portHolders = new ArrayList<>();
+
   private int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return s.getLocalPort();
+    ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host));
+    portHolders.add(s);
+    return s.getLocalPort();
+  }
+
+  private void releasePorts() {
+    for (ServerSocket s : portHolders) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // nothing to do
+      }
     }
+    portHolders.clear();
   }
 
   private int activeRmIndex() {
@@ -881,6 +928,45 @@ public final class MiniClusterMain {
     finished.countDown();
   }
 
+  /**
+   * The MiniYARNCluster deletes its whole directory (NM local and log dirs) when it stops, so
+   * keep a copy of the container logs under {@code <work-dir>/logs/containers}.
+   */
+  private void copyContainerLogs() {
+    String nmLogDir = readyInfo.get("nmLogDir");
+    if (nmLogDir == null) {
+      return;
+    }
+    Path src = new File(nmLogDir).toPath();
+    Path dst = new File(opts.workDir, "logs/containers").toPath();
+    try (var walk = Files.walk(src)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path t = dst.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else if (Files.isRegularFile(p)) {
+          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      info("could not copy container logs: " + e);
+    }
+  }
+
+  /**
+   * MiniYARNCluster's RM wrapper waits 5 s on stop for every AM that registered and never
+   * unregistered (e.g. one that crashed). Nothing useful can come of that wait here.
+   */
+  private void forgetAppMasters() {
+    try {
+      java.lang.reflect.Field f = MiniYARNCluster.class.getDeclaredField("appMasters");
+      f.setAccessible(true);
+      ((Map<?, ?>) f.get(yarn)).clear();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      info("note: cannot clear MiniYARNCluster.appMasters: " + e);
+    }
+  }
+
   /** Stops YARN, then HDFS. Idempotent; also runs as the JVM shutdown hook. */
   private void stopAll() {
     if (!stopped.compareAndSet(false, true)) {
@@ -891,6 +977,8 @@ public final class MiniClusterMain {
       control.stop(0);
     }
     if (yarn != null) {
+      copyContainerLogs();
+      forgetAppMasters();
       try {
         yarn.stop();
       } catch (Throwable t) {
