@@ -10,6 +10,15 @@ export type ErrorCode =
   | 'PARSE_ERROR'
   | 'INVALID_VALUE'
   | 'VALIDATION_FAILED'
+  | 'RM_UNREACHABLE'
+  | 'RM_NO_ACTIVE'
+  | 'RM_AUTH'
+  | 'RM_FORBIDDEN'
+  | 'RM_NOT_FOUND'
+  | 'RM_BAD_REQUEST'
+  | 'RM_REMOTE'
+  | 'RM_UNEXPECTED_RESPONSE'
+  | 'TIMEOUT'
   | 'INTERNAL';
 
 export interface FlinkYarnErrorOptions {

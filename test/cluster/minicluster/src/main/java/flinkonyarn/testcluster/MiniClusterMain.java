@@ -448,7 +448,10 @@ public final class MiniClusterMain {
     // (fixed.ports=true), so a restarted RM comes back on the same address and the written
     // yarn-site.xml stays valid across RM restarts / failovers.
     conf.setBoolean("yarn.minicluster.fixed.ports", true);
-    conf.setBoolean("yarn.minicluster.use-rpc", false);
+    // The NM talks to the RM over real RPC (with the HA failover proxy). The default in-process
+    // short cut binds the NM to the RM that was active at start: after a failover the new
+    // active RM never sees the node again (0 nodes, apps stuck in ACCEPTED/FINISHING).
+    conf.setBoolean("yarn.minicluster.use-rpc", true);
     conf.set("yarn.resourcemanager.hostname", host);
     if (opts.rms == 1) {
       for (String key : RM_ADDRESS_KEYS) {
