@@ -28,6 +28,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     })
     .option('D', { type: 'string', array: true, describe: 'key=value: override a Flink configuration key' })
     .option('user', { type: 'string', describe: 'Hadoop user (default: $HADOOP_USER_NAME, then the OS user)' })
+    .option('rm', {
+      type: 'string',
+      describe: 'ResourceManager web address(es), comma-separated (default: from yarn-site.xml)',
+    })
     .command(
       'validate',
       'Check the Flink configuration (+ masters, zoo.cfg) against yarn-site.xml before deploying',
@@ -46,6 +50,106 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
             },
             io,
           );
+        };
+      },
+    )
+    .command(
+      'minicluster <action>',
+      'A real local YARN + HDFS + ZooKeeper with a Flink distribution, for trying the tool and for tests',
+      (y) =>
+        y
+          .positional('action', { choices: ['start', 'stop', 'status'] as const, demandOption: true })
+          .option('state-dir', {
+            type: 'string',
+            describe: 'where its state lives (default ~/.flink-yarn/minicluster)',
+          })
+          .option('am-max-attempts', { type: 'number', describe: 'yarn.resourcemanager.am.max-attempts (default 2)' })
+          .option('rms', { type: 'number', choices: [1, 2], describe: 'ResourceManagers; 2 for RM HA (default 1)' })
+          .option('hadoop-version', {
+            type: 'string',
+            describe: 'Hadoop of the minicluster (default 3.4.2; 3.5.0 works)',
+          }),
+      (a) => {
+        command = async () => {
+          const { runMinicluster } = await import('./commands/minicluster.js');
+          await runMinicluster(
+            {
+              action: a.action,
+              output: a.output,
+              stateDir: a['state-dir'],
+              amMaxAttempts: a['am-max-attempts'],
+              rms: a.rms as 1 | 2 | undefined,
+              hadoopVersion: a['hadoop-version'],
+            },
+            io,
+          );
+        };
+      },
+    )
+    .command(
+      'list',
+      'Flink applications on YARN (--all-types for every type)',
+      (y) =>
+        y
+          .option('all-types', {
+            type: 'boolean',
+            default: false,
+            describe: 'every application type, not only Apache Flink',
+          })
+          .option('states', {
+            type: 'string',
+            array: true,
+            describe: 'RUNNING, ACCEPTED, FINISHED, FAILED, KILLED ...',
+          })
+          .option('limit', { type: 'number', describe: 'at most this many (newest first)' }),
+      (a) => {
+        command = async () => {
+          const { runList } = await import('./commands/applications.js');
+          await runList(
+            {
+              ...connectionArgs(a),
+              allTypes: a['all-types'],
+              states: a.states?.flatMap((x) => x.split(',')),
+              limit: a.limit,
+            },
+            io,
+          );
+        };
+      },
+    )
+    .command(
+      'status <applicationId>',
+      'An application: state, AM host, REST address, attempts, diagnostics',
+      (y) => y.positional('applicationId', { type: 'string', demandOption: true }),
+      (a) => {
+        command = async () => {
+          const { runStatus } = await import('./commands/applications.js');
+          await runStatus({ ...connectionArgs(a), applicationId: a.applicationId }, io);
+        };
+      },
+    )
+    .command(
+      'attempts <applicationId>',
+      "An application's AM attempts: when, where, why they ended, and how many are left",
+      (y) => y.positional('applicationId', { type: 'string', demandOption: true }),
+      (a) => {
+        command = async () => {
+          const { runAttempts } = await import('./commands/applications.js');
+          await runAttempts({ ...connectionArgs(a), applicationId: a.applicationId }, io);
+        };
+      },
+    )
+    .command(
+      'kill <applicationId>',
+      'Kill an application and wait until YARN says KILLED',
+      (y) =>
+        y
+          .positional('applicationId', { type: 'string', demandOption: true })
+          .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' }),
+      (a) => {
+        command = async () => {
+          const { runKill } = await import('./commands/applications.js');
+          await runKill({ ...connectionArgs(a), applicationId: a.applicationId, yes: a.yes }, io);
         };
       },
     )
@@ -75,6 +179,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return code;
   }
   return EXIT.ok;
+}
+
+function connectionArgs(a: {
+  output: OutputFormat;
+  'yarn-conf-dir'?: string | undefined;
+  rm?: string | undefined;
+  user?: string | undefined;
+}) {
+  return { output: a.output, yarnConfDir: a['yarn-conf-dir'], rm: a.rm, user: a.user };
 }
 
 /** `-Dkey=value` (Flink's spelling) becomes `-D key=value` for the parser. */

@@ -72,14 +72,15 @@ export function resolveYarnConfDir(req: ConfDirRequest): ResolvedDir | undefined
 }
 
 export interface LoadRequest extends AssembleOptions {
-  readonly flinkConfDir: string;
+  /** Undefined: read only the Hadoop side. */
+  readonly flinkConfDir: string | undefined;
   readonly yarnConfDir?: string | undefined;
   /** Also read hdfs-site.xml (where HDFS is used). */
   readonly hdfs?: boolean;
 }
 
 export interface LoadedConfig extends ConfigModel {
-  readonly flinkConfDir: string;
+  readonly flinkConfDir: string | undefined;
   readonly yarnConfDir?: string;
 }
 
@@ -89,8 +90,9 @@ export function loadConfig(req: LoadRequest): LoadedConfig {
   const read = (path: string): string | undefined => readText(path, diagnostics);
 
   // Flink 1.19/1.20 read flink-conf.yaml when it exists and ignore config.yaml; 2.x reads only config.yaml.
-  const legacyPath = join(req.flinkConfDir, FLINK_FILES.legacy);
-  const standardPath = join(req.flinkConfDir, FLINK_FILES.standard);
+  const flinkDir = req.flinkConfDir;
+  const legacyPath = flinkDir === undefined ? '' : join(flinkDir, FLINK_FILES.legacy);
+  const standardPath = flinkDir === undefined ? '' : join(flinkDir, FLINK_FILES.standard);
   const flinkPath = existsSync(legacyPath) ? legacyPath : existsSync(standardPath) ? standardPath : undefined;
   if (flinkPath === legacyPath && existsSync(standardPath)) {
     diagnostics.push(
@@ -104,7 +106,8 @@ export function loadConfig(req: LoadRequest): LoadedConfig {
   }
   const flinkText = flinkPath === undefined ? undefined : read(flinkPath);
   const optional = (name: string): { path: string; text: string } | undefined => {
-    const path = join(req.flinkConfDir, name);
+    if (flinkDir === undefined) return undefined;
+    const path = join(flinkDir, name);
     if (!existsSync(path)) return undefined;
     const text = read(path);
     return text === undefined ? undefined : { path, text };
@@ -132,13 +135,13 @@ export function loadConfig(req: LoadRequest): LoadedConfig {
       hdfs: req.hdfs === true ? hadoopFiles('hdfs-site.xml') : [],
     },
   };
-  if (flinkPath === undefined) {
+  if (flinkPath === undefined && flinkDir !== undefined) {
     diagnostics.push(
       diagnostic(
         'info',
         'FLINK_CONF_MISSING',
-        `${req.flinkConfDir} has neither ${FLINK_FILES.standard} nor ${FLINK_FILES.legacy}; Flink's defaults apply.`,
-        { file: req.flinkConfDir },
+        `${flinkDir} has neither ${FLINK_FILES.standard} nor ${FLINK_FILES.legacy}; Flink's defaults apply.`,
+        { file: flinkDir },
       ),
     );
   }

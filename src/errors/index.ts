@@ -19,6 +19,9 @@ export type ErrorCode =
   | 'RM_REMOTE'
   | 'RM_UNEXPECTED_RESPONSE'
   | 'TIMEOUT'
+  | 'TOOLCHAIN_MISSING'
+  | 'BUILD_FAILED'
+  | 'MINICLUSTER_FAILED'
   | 'INTERNAL';
 
 export interface FlinkYarnErrorOptions {

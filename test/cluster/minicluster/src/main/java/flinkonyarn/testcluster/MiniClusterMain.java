@@ -970,6 +970,43 @@ public final class MiniClusterMain {
     }
   }
 
+  /**
+   * Without log aggregation the NM schedules each app's log deletion (retain-seconds later) on
+   * an executor whose stop waits 10 s for those far-future tasks. Drop them: the directory goes
+   * away with the minicluster anyway.
+   */
+  private void dropPendingLogDeletions() {
+    NodeManager nm = yarn.getNodeManager(0);
+    if (nm == null) {
+      return;
+    }
+    java.util.ArrayDeque<org.apache.hadoop.service.Service> todo =
+        new java.util.ArrayDeque<>(nm.getServices());
+    while (!todo.isEmpty()) {
+      org.apache.hadoop.service.Service s = todo.poll();
+      if (s instanceof org.apache.hadoop.service.CompositeService) {
+        todo.addAll(((org.apache.hadoop.service.CompositeService) s).getServices());
+      }
+      if (s.getClass().getSimpleName().equals("ContainerManagerImpl")) {
+        try {
+          java.lang.reflect.Field f = s.getClass().getDeclaredField("logHandler");
+          f.setAccessible(true);
+          Object handler = f.get(s);
+          if (handler != null && handler.getClass().getSimpleName().equals("NonAggregatingLogHandler")) {
+            java.lang.reflect.Field sf = handler.getClass().getDeclaredField("sched");
+            sf.setAccessible(true);
+            Object sched = sf.get(handler);
+            if (sched instanceof java.util.concurrent.ExecutorService) {
+              ((java.util.concurrent.ExecutorService) sched).shutdownNow();
+            }
+          }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          info("note: cannot drop pending NM log deletions: " + e);
+        }
+      }
+    }
+  }
+
   /** Stops YARN, then HDFS. Idempotent; also runs as the JVM shutdown hook. */
   private void stopAll() {
     if (!stopped.compareAndSet(false, true)) {
@@ -982,6 +1019,7 @@ public final class MiniClusterMain {
     if (yarn != null) {
       copyContainerLogs();
       forgetAppMasters();
+      dropPendingLogDeletions();
       try {
         yarn.stop();
       } catch (Throwable t) {

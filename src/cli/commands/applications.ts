@@ -1,0 +1,165 @@
+import { createInterface } from 'node:readline/promises';
+import type { YarnApplication, YarnAppState } from '../../yarn/model.js';
+import type { YarnConnectionOptions } from '../../operations/yarn-context.js';
+import { EXIT, ExitError } from '../exit.js';
+import { style, writeJson, type Io, type OutputFormat } from '../output.js';
+
+export interface ConnectionArgs {
+  readonly output: OutputFormat;
+  readonly yarnConfDir?: string | undefined;
+  readonly rm?: string | undefined;
+  readonly user?: string | undefined;
+}
+
+function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
+  return {
+    yarnConfDir: args.yarnConfDir,
+    rm: args.rm,
+    user: args.user,
+    env: io.env,
+    cwd: io.cwd,
+    onEvent: (e) => {
+      if (e.kind === 'rm-failover') io.stderr.write(`ResourceManager ${e.from} failed (${e.reason}); failing over\n`);
+    },
+  };
+}
+
+export async function runList(
+  args: ConnectionArgs & { allTypes: boolean; states?: readonly string[] | undefined; limit?: number | undefined },
+  io: Io,
+): Promise<void> {
+  const { listApplications } = await import('../../operations/applications.js');
+  const apps = await listApplications({
+    ...connection(args, io),
+    allTypes: args.allTypes,
+    ...(args.states !== undefined ? { states: args.states.map((s) => s.toUpperCase() as YarnAppState) } : {}),
+    ...(args.limit !== undefined ? { limit: args.limit } : {}),
+  });
+  if (args.output === 'json') return writeJson(io, apps);
+  if (apps.length === 0) {
+    io.stdout.write(args.allTypes ? 'No applications.\n' : 'No Flink applications (use --all-types for every type).\n');
+    return;
+  }
+  const rows = apps.map((a) => [
+    a.id,
+    a.name,
+    a.user,
+    a.queue,
+    a.state,
+    a.finalStatus,
+    String(attemptNumber(a)),
+    formatElapsed(a.elapsedTime),
+    a.trackingUrl ?? '',
+  ]);
+  io.stdout.write(table(['ID', 'NAME', 'USER', 'QUEUE', 'STATE', 'FINAL', 'ATTEMPT', 'ELAPSED', 'TRACKING URL'], rows));
+}
+
+export async function runStatus(args: ConnectionArgs & { applicationId: string }, io: Io): Promise<void> {
+  const { describeApplication } = await import('../../operations/applications.js');
+  const report = await describeApplication(args.applicationId, connection(args, io));
+  if (args.output === 'json') return writeJson(io, report);
+  const { app } = report;
+  const s = style(io.stdout, io.env);
+  const lines = [
+    `${s.bold(app.id)}  ${app.name}`,
+    `  state            ${colorState(app.state, s)} (final status ${app.finalStatus})`,
+    `  type / queue     ${app.applicationType} / ${app.queue}, user ${app.user}`,
+    `  started          ${app.startedTime ? new Date(app.startedTime).toISOString() : '-'} (${formatElapsed(app.elapsedTime)})`,
+    `  AM host          ${app.amHostHttpAddress ?? '-'}`,
+    `  REST address     ${report.restAddress ?? '-'}`,
+    `  tracking URL     ${app.trackingUrl ?? '-'}`,
+    `  AM logs          ${app.amContainerLogs ?? '-'}`,
+    `  attempts         ${report.attempts.length} (cluster cap ${report.amMaxAttempts}, yarn.resourcemanager.am.max-attempts)`,
+  ];
+  if (app.diagnostics.trim() !== '')
+    lines.push(`  diagnostics      ${app.diagnostics.trim().replace(/\n/g, '\n                   ')}`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function runAttempts(args: ConnectionArgs & { applicationId: string }, io: Io): Promise<void> {
+  const { describeApplication } = await import('../../operations/applications.js');
+  const report = await describeApplication(args.applicationId, connection(args, io));
+  const left = Math.max(0, report.amMaxAttempts - report.attempts.length);
+  if (args.output === 'json') {
+    return writeJson(io, {
+      applicationId: report.app.id,
+      state: report.app.state,
+      amMaxAttempts: report.amMaxAttempts,
+      attempts: report.attempts,
+    });
+  }
+  const rows = report.attempts.map((a) => [
+    String(a.id),
+    a.appAttemptState ?? '',
+    a.startTime ? new Date(a.startTime).toISOString() : '-',
+    a.finishedTime ? new Date(a.finishedTime).toISOString() : '-',
+    a.containerId ?? '',
+    a.nodeId ?? a.nodeHttpAddress ?? '',
+  ]);
+  io.stdout.write(table(['#', 'STATE', 'STARTED', 'FINISHED', 'CONTAINER', 'NODE'], rows));
+  for (const a of report.attempts) {
+    if (a.diagnosticsInfo?.trim()) io.stdout.write(`attempt ${a.id}: ${a.diagnosticsInfo.trim()}\n`);
+  }
+  io.stdout.write(
+    `${report.attempts.length} attempt(s); the cluster allows ${report.amMaxAttempts} per application (yarn.resourcemanager.am.max-attempts), so at most ${left} more${report.app.state === 'RUNNING' ? '' : ` (the application is ${report.app.state})`}.\n`,
+  );
+}
+
+export async function runKill(
+  args: ConnectionArgs & { applicationId: string; yes: boolean },
+  io: Io,
+  stdin: NodeJS.ReadStream = process.stdin,
+): Promise<void> {
+  const { killApplication } = await import('../../operations/applications.js');
+  if (!args.yes && stdin.isTTY === true) {
+    const rl = createInterface({ input: stdin, output: io.stderr });
+    const answer = await rl.question(`Kill ${args.applicationId}? [y/N] `);
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.stderr.write('Not killed.\n');
+      throw new ExitError(EXIT.failed);
+    }
+  }
+  const result = await killApplication(args.applicationId, connection(args, io));
+  if (args.output === 'json') return writeJson(io, result);
+  io.stdout.write(
+    result.previousState === result.state
+      ? `${result.applicationId} was already ${result.state}.\n`
+      : `${result.applicationId} is ${result.state} (was ${result.previousState}).\n`,
+  );
+}
+
+/** The attempt the RM is on, from `currentAppAttemptId` when it sends one. */
+function attemptNumber(app: YarnApplication): number | string {
+  const id = typeof app.currentAppAttemptId === 'string' ? app.currentAppAttemptId : '';
+  const m = /_(\d+)$/.exec(id);
+  return m ? Number(m[1]) : '-';
+}
+
+function colorState(state: string, s: ReturnType<typeof style>): string {
+  if (state === 'RUNNING' || state === 'FINISHED') return s.green(state);
+  if (state === 'FAILED' || state === 'KILLED') return s.red(state);
+  return s.yellow(state);
+}
+
+export function formatElapsed(ms: number): string {
+  if (!ms || ms < 0) return '-';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  return h < 48
+    ? `${h}h${String(m % 60).padStart(2, '0')}m`
+    : `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

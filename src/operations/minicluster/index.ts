@@ -1,0 +1,382 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlinkYarnError } from '../../errors/index.js';
+import { ResourceManagerClient } from '../../yarn/rm-client.js';
+import { ensureBuilt, type MavenModule } from './build.js';
+import type { MiniclusterEvent } from './events.js';
+import { commandLine, fourLetterWord, freePort, isAlive, sleep, spawnDetached, terminate } from './processes.js';
+import { checkToolchain } from './toolchain.js';
+
+export type { MiniclusterEvent } from './events.js';
+
+export interface MiniclusterOptions {
+  /** Where all state lives: pids, data, logs, the client configuration. @default ~/.flink-yarn/minicluster */
+  readonly stateDir?: string;
+  /** yarn.resourcemanager.am.max-attempts of the cluster. @default 2 */
+  readonly amMaxAttempts?: number;
+  /** 1, or 2 for ResourceManager HA. @default 1 */
+  readonly resourceManagers?: 1 | 2;
+  /** The Hadoop version of the minicluster jars (3.4.x, 3.5.0). @default the pom's (3.4.2) */
+  readonly hadoopVersion?: string;
+  /** How long start may take once built. @default 240000 */
+  readonly startTimeoutMs?: number;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onEvent?: (event: MiniclusterEvent) => void;
+}
+
+/** The contract's `minicluster start --output json`. */
+export interface MiniclusterInfo {
+  readonly rm: string;
+  readonly webhdfs: string;
+  readonly zookeeper: string;
+  readonly confDir: string;
+  readonly flinkHome: string;
+}
+
+export interface MiniclusterStatus {
+  readonly running: boolean;
+  readonly stateDir: string;
+  readonly info?: MiniclusterInfo;
+  readonly services: readonly { readonly name: string; readonly pid: number; readonly alive: boolean }[];
+  readonly problems: readonly string[];
+}
+
+interface State {
+  readonly info: MiniclusterInfo;
+  readonly rms: readonly string[];
+  readonly hadoopVersion: string;
+  readonly services: readonly { readonly name: string; readonly pid: number }[];
+  readonly startedAt: string;
+}
+
+const FLINK_VERSION_DIR = 'target/flink';
+
+/** Starts (or finds running) a local YARN + HDFS + ZooKeeper with a Flink distribution. Idempotent. */
+export async function startMinicluster(options: MiniclusterOptions = {}): Promise<MiniclusterInfo> {
+  const env = options.env ?? process.env;
+  const onEvent = options.onEvent ?? (() => undefined);
+  const stateDir = resolveStateDir(options.stateDir, env);
+  const existing = await currentStatus(stateDir);
+  if (existing.running && existing.info !== undefined) {
+    onEvent({ kind: 'already-running' });
+    return existing.info;
+  }
+  if (existing.services.length > 0) {
+    onEvent({ kind: 'stale-state', reason: existing.problems.join('; ') });
+    await stopServices(stateDir, existing.services, onEvent);
+  }
+
+  checkToolchain(env);
+  const root = packageRoot();
+  const modules = clusterModules(root, options.hadoopVersion);
+  mkdirSync(join(stateDir, 'logs'), { recursive: true });
+  await ensureBuilt(Object.values(modules), { logDir: join(stateDir, 'logs'), env, onEvent });
+
+  const started: { name: string; pid: number }[] = [];
+  try {
+    const zkPort = await freePort();
+    const zookeeper = `localhost:${zkPort}`;
+    started.push(await startZooKeeper(modules.zookeeper, stateDir, zkPort, env, onEvent));
+
+    const rmCount = options.resourceManagers ?? 1;
+    const { pid, ready } = await startYarnAndHdfs(modules.minicluster, stateDir, {
+      amMaxAttempts: options.amMaxAttempts ?? 2,
+      rms: rmCount,
+      zookeeper,
+      env,
+      timeoutMs: options.startTimeoutMs ?? 240_000,
+      onEvent,
+    });
+    started.push({ name: 'minicluster', pid });
+
+    const info: MiniclusterInfo = {
+      rm: ready.rm,
+      webhdfs: ready.webhdfs,
+      zookeeper,
+      confDir: ready.confDir,
+      flinkHome: join(modules.flinkDist.dir, FLINK_VERSION_DIR),
+    };
+    const rms = ready.rms ?? [ready.rm];
+    await probeAll(info, rms, env);
+    const state: State = {
+      info,
+      rms,
+      hadoopVersion: ready.hadoopVersion,
+      services: started,
+      startedAt: new Date().toISOString(),
+    };
+    writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`);
+    return info;
+  } catch (e) {
+    await stopServices(stateDir, started, onEvent);
+    throw e;
+  }
+}
+
+/** Stops exactly the processes `start` recorded. Returns what was stopped. */
+export async function stopMinicluster(
+  options: Pick<MiniclusterOptions, 'stateDir' | 'env' | 'onEvent'> = {},
+): Promise<{ stopped: readonly { name: string; pid: number }[] }> {
+  const stateDir = resolveStateDir(options.stateDir, options.env ?? process.env);
+  const state = readState(stateDir);
+  if (state === undefined) return { stopped: [] };
+  const stopped = await stopServices(stateDir, state.services, options.onEvent ?? (() => undefined));
+  return { stopped };
+}
+
+export async function miniclusterStatus(
+  options: Pick<MiniclusterOptions, 'stateDir' | 'env'> = {},
+): Promise<MiniclusterStatus> {
+  return currentStatus(resolveStateDir(options.stateDir, options.env ?? process.env));
+}
+
+async function currentStatus(stateDir: string): Promise<MiniclusterStatus> {
+  const state = readState(stateDir);
+  if (state === undefined) return { running: false, stateDir, services: [], problems: [] };
+  const services = state.services.map((s) => ({ ...s, alive: isOurs(s.pid, stateDir) }));
+  const problems = services.filter((s) => !s.alive).map((s) => `${s.name} (pid ${s.pid}) is not running`);
+  if (problems.length === 0) {
+    try {
+      await probeAll(state.info, state.rms, process.env, 5_000);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  return { running: problems.length === 0, stateDir, info: state.info, services, problems };
+}
+
+async function stopServices(
+  stateDir: string,
+  services: readonly { name: string; pid: number }[],
+  onEvent: (e: MiniclusterEvent) => void,
+): Promise<{ name: string; pid: number }[]> {
+  const stopped: { name: string; pid: number }[] = [];
+  // The cluster first: it may still write to ZooKeeper while shutting down.
+  for (const service of [...services].reverse()) {
+    if (!isOurs(service.pid, stateDir)) continue;
+    onEvent({ kind: 'service-stopping', service: service.name, pid: service.pid });
+    const forced = await terminate(service.pid, 60_000);
+    onEvent({ kind: 'service-stopped', service: service.name, pid: service.pid, forced });
+    stopped.push(service);
+  }
+  rmSync(stateFile(stateDir), { force: true });
+  return stopped;
+}
+
+async function startZooKeeper(
+  module: MavenModule,
+  stateDir: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  onEvent: (e: MiniclusterEvent) => void,
+): Promise<{ name: string; pid: number }> {
+  onEvent({ kind: 'service-starting', service: 'zookeeper' });
+  const began = Date.now();
+  const dataDir = join(stateDir, 'zookeeper');
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const classpath = readFileSync(join(module.dir, 'target', 'classpath.txt'), 'utf8').trim();
+  const pid = spawnDetached(
+    'java',
+    [
+      `@${join(module.dir, 'jvm.options')}`,
+      `-Dflink.yarn.minicluster=${stateDir}`,
+      '-cp',
+      classpath,
+      'org.apache.zookeeper.server.ZooKeeperServerMain',
+      String(port),
+      dataDir,
+    ],
+    {
+      cwd: stateDir,
+      stdoutFile: join(stateDir, 'logs', 'zookeeper.out'),
+      stderrFile: join(stateDir, 'logs', 'zookeeper.err'),
+      env,
+    },
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (!isAlive(pid)) {
+      throw new FlinkYarnError(
+        'MINICLUSTER_FAILED',
+        `ZooKeeper exited during start; see ${join(stateDir, 'logs', 'zookeeper.out')}.`,
+      );
+    }
+    const answer = await fourLetterWord('127.0.0.1', port, 'ruok').catch(() => '');
+    if (answer === 'imok') break;
+    if (Date.now() > deadline) {
+      await terminate(pid, 5_000);
+      throw new FlinkYarnError('MINICLUSTER_FAILED', `ZooKeeper did not answer on port ${port} within 60 s.`);
+    }
+    await sleep(200);
+  }
+  onEvent({ kind: 'service-ready', service: 'zookeeper', ms: Date.now() - began, detail: `localhost:${port}` });
+  return { name: 'zookeeper', pid };
+}
+
+interface ReadyLine {
+  readonly rm: string;
+  readonly rms?: readonly string[];
+  readonly webhdfs: string;
+  readonly confDir: string;
+  readonly hadoopVersion: string;
+}
+
+async function startYarnAndHdfs(
+  module: MavenModule,
+  stateDir: string,
+  o: {
+    amMaxAttempts: number;
+    rms: 1 | 2;
+    zookeeper: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs: number;
+    onEvent: (e: MiniclusterEvent) => void;
+  },
+): Promise<{ pid: number; ready: ReadyLine }> {
+  o.onEvent({ kind: 'service-starting', service: 'minicluster' });
+  const began = Date.now();
+  const classpath = readFileSync(join(module.dir, 'target', 'classpath.txt'), 'utf8').trim();
+  const stdoutFile = join(stateDir, 'logs', 'minicluster.out');
+  const stderrFile = join(stateDir, 'logs', 'minicluster.err');
+  const pid = spawnDetached(
+    'java',
+    [
+      `@${join(module.dir, 'jvm.options')}`,
+      `-Dflink.yarn.minicluster=${stateDir}`,
+      '-cp',
+      `${join(module.dir, 'target', 'classes')}:${classpath}`,
+      'flinkonyarn.testcluster.MiniClusterMain',
+      '--work-dir',
+      join(stateDir, 'cluster'),
+      '--conf-dir',
+      join(stateDir, 'conf'),
+      '--log-file',
+      join(stateDir, 'logs', 'minicluster.log'),
+      '--am-max-attempts',
+      String(o.amMaxAttempts),
+      ...(o.rms === 2 ? ['--rms', '2', '--zk', o.zookeeper] : []),
+    ],
+    { cwd: stateDir, stdoutFile, stderrFile, env: o.env },
+  );
+  const deadline = Date.now() + o.timeoutMs;
+  for (;;) {
+    const line = readFileSync(stdoutFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('MINICLUSTER READY '));
+    if (line !== undefined) {
+      const ready = JSON.parse(line.slice('MINICLUSTER READY '.length)) as ReadyLine;
+      o.onEvent({
+        kind: 'service-ready',
+        service: 'minicluster',
+        ms: Date.now() - began,
+        detail: `${ready.rm} (Hadoop ${ready.hadoopVersion})`,
+      });
+      return { pid, ready };
+    }
+    if (!isAlive(pid)) {
+      const failed = readFileSync(stderrFile, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('MINICLUSTER FAILED'));
+      throw new FlinkYarnError(
+        'MINICLUSTER_FAILED',
+        `The YARN/HDFS minicluster exited during start: ${failed ?? 'no reason given'}. See ${join(stateDir, 'logs')}.`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await terminate(pid, 10_000);
+      throw new FlinkYarnError(
+        'MINICLUSTER_FAILED',
+        `The minicluster was not ready within ${o.timeoutMs / 1000} s; see ${join(stateDir, 'logs')}.`,
+      );
+    }
+    await sleep(250);
+  }
+}
+
+/** The contract's readiness: the RM says ACTIVE, WebHDFS answers, ZooKeeper answers. */
+async function probeAll(
+  info: MiniclusterInfo,
+  rms: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const client = new ResourceManagerClient({
+    endpoints: rms,
+    requestTimeoutMs: timeoutMs,
+    retry: { retries: 3, minDelayMs: 500, maxDelayMs: 2_000, factor: 2 },
+  });
+  const cluster = await client.clusterInfo();
+  if (cluster.haState !== 'ACTIVE')
+    throw new FlinkYarnError('MINICLUSTER_FAILED', `the ResourceManager is ${cluster.haState}, not ACTIVE`);
+  const user = env.HADOOP_USER_NAME ?? env.USER ?? 'root';
+  const res = await fetch(`${info.webhdfs}/webhdfs/v1/?op=GETFILESTATUS&user.name=${encodeURIComponent(user)}`, {
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (res.status !== 200)
+    throw new FlinkYarnError('MINICLUSTER_FAILED', `WebHDFS at ${info.webhdfs} answered HTTP ${res.status}`);
+  const [host = 'localhost', port = '2181'] = info.zookeeper.split(':');
+  if ((await fourLetterWord(host, Number(port), 'ruok')) !== 'imok') {
+    throw new FlinkYarnError('MINICLUSTER_FAILED', `ZooKeeper at ${info.zookeeper} does not answer`);
+  }
+}
+
+function clusterModules(
+  root: string,
+  hadoopVersion: string | undefined,
+): Record<'zookeeper' | 'minicluster' | 'flinkDist', MavenModule> {
+  const base = join(root, 'test', 'cluster');
+  return {
+    zookeeper: { name: 'zookeeper', dir: join(base, 'zookeeper'), outputs: ['target/classpath.txt'] },
+    minicluster: {
+      name: 'minicluster',
+      dir: join(base, 'minicluster'),
+      outputs: ['target/classpath.txt', 'target/classes'],
+      ...(hadoopVersion !== undefined ? { properties: { 'hadoop.version': hadoopVersion } } : {}),
+    },
+    flinkDist: { name: 'flink', dir: join(base, 'flink'), outputs: [`${FLINK_VERSION_DIR}/lib`] },
+  };
+}
+
+/** Recorded pids are checked against their command line, so a reused pid is never signalled. */
+function isOurs(pid: number, stateDir: string): boolean {
+  return isAlive(pid) && (commandLine(pid)?.includes(`-Dflink.yarn.minicluster=${stateDir}`) ?? false);
+}
+
+function readState(stateDir: string): State | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFile(stateDir), 'utf8')) as State;
+  } catch {
+    return undefined;
+  }
+}
+
+function stateFile(stateDir: string): string {
+  return join(stateDir, 'state.json');
+}
+
+export function resolveStateDir(stateDir: string | undefined, env: NodeJS.ProcessEnv): string {
+  const dir = resolve(stateDir ?? env.FLINK_YARN_MINICLUSTER_DIR ?? join(homedir(), '.flink-yarn', 'minicluster'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The installed package's root: the nearest directory up from here with our package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'flink-on-yarn'
+    ) {
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new FlinkYarnError('INTERNAL', 'cannot find the flink-on-yarn package root');
+    dir = parent;
+  }
+}

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startMinicluster, stopMinicluster, type MiniclusterInfo } from '../../src/operations/minicluster/index.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    minicluster: MiniclusterInfo & { stateDir: string };
+  }
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+export const STATE_DIR = join(ROOT, '.flink-yarn', 'test-minicluster');
+
+/** One real cluster per test run: started here, always stopped, and checked to leave nothing behind. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const info = await startMinicluster({
+    stateDir: STATE_DIR,
+    onEvent: (e) => {
+      if (e.kind !== 'build-skipped') process.stderr.write(`[minicluster] ${JSON.stringify(e)}\n`);
+    },
+  });
+  process.stderr.write(
+    `[minicluster] up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(info)}\n`,
+  );
+  project.provide('minicluster', { ...info, stateDir: STATE_DIR });
+  return async () => {
+    await stopMinicluster({ stateDir: STATE_DIR });
+    const left = leftovers();
+    if (left !== '') throw new Error(`minicluster processes left behind after stop:\n${left}`);
+  };
+}
+
+/** Processes started for this state dir that are still alive. */
+export function leftovers(): string {
+  try {
+    return execFileSync('pgrep', ['-af', `flink.yarn.minicluster=${STATE_DIR}`], { encoding: 'utf8' }).trim();
+  } catch {
+    return ''; // pgrep exits 1 when nothing matches
+  }
+}
