@@ -1,5 +1,6 @@
 import zookeeper from 'node-zookeeper-client';
 import { describe, expect, inject, it } from 'vitest';
+import { axiosTransport } from '../../src/http/axios-transport.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { submitShellApp, waitForState } from './yarn-apps.js';
 
@@ -35,7 +36,15 @@ describe('the minicluster is real', () => {
     );
     expect(create.status).toBe(200);
     const { Location } = (await create.json()) as { Location: string };
-    const put = await fetch(Location, { method: 'PUT', body, headers: { 'Content-Type': 'application/octet-stream' } });
+    // The DataNode answers "100 Continue" unasked, which fetch (undici) rejects; Node's http,
+    // under our axios transport, handles it as HTTP says.
+    const put = await axiosTransport().request({
+      method: 'PUT',
+      url: Location,
+      body,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      timeoutMs: 10_000,
+    });
     expect(put.status).toBe(201);
     const read = await fetch(`${cluster.webhdfs}/webhdfs/v1${path}?op=OPEN&user.name=${user}`);
     expect(read.status).toBe(200);

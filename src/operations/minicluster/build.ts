@@ -26,7 +26,8 @@ export async function ensureBuilt(
 ): Promise<void> {
   mkdirSync(options.logDir, { recursive: true });
   for (const module of modules) {
-    const stamp = join(module.dir, 'target', '.flink-yarn-build');
+    mkdirSync(join(module.dir, 'target'), { recursive: true });
+    const stamp = join(module.dir, 'target', `.flink-yarn-build-${module.name}`);
     const fingerprint = fingerprintOf(module);
     const fresh =
       existsSync(stamp) &&

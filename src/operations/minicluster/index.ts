@@ -99,7 +99,7 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
       confDir: ready.confDir,
       flinkHome: join(modules.flinkDist.dir, FLINK_VERSION_DIR),
     };
-    const rms = ready.rms ?? [ready.rm];
+    const rms = ready.rms?.map((r) => r.web) ?? [ready.rm];
     await probeAll(info, rms, env);
     const state: State = {
       info,
@@ -219,14 +219,14 @@ async function startZooKeeper(
 
 interface ReadyLine {
   readonly rm: string;
-  readonly rms?: readonly string[];
+  readonly rms?: readonly { readonly id: string | null; readonly web: string; readonly state: string }[];
   readonly webhdfs: string;
   readonly confDir: string;
   readonly hadoopVersion: string;
 }
 
 async function startYarnAndHdfs(
-  module: MavenModule,
+  module: MavenModule & { readonly buildDir: string },
   stateDir: string,
   o: {
     amMaxAttempts: number;
@@ -239,7 +239,7 @@ async function startYarnAndHdfs(
 ): Promise<{ pid: number; ready: ReadyLine }> {
   o.onEvent({ kind: 'service-starting', service: 'minicluster' });
   const began = Date.now();
-  const classpath = readFileSync(join(module.dir, 'target', 'classpath.txt'), 'utf8').trim();
+  const classpath = readFileSync(join(module.buildDir, 'classpath.txt'), 'utf8').trim();
   const stdoutFile = join(stateDir, 'logs', 'minicluster.out');
   const stderrFile = join(stateDir, 'logs', 'minicluster.err');
   const pid = spawnDetached(
@@ -248,7 +248,7 @@ async function startYarnAndHdfs(
       `@${join(module.dir, 'jvm.options')}`,
       `-Dflink.yarn.minicluster=${stateDir}`,
       '-cp',
-      `${join(module.dir, 'target', 'classes')}:${classpath}`,
+      `${join(module.buildDir, 'classes')}:${classpath}`,
       'flinkonyarn.testcluster.MiniClusterMain',
       '--work-dir',
       join(stateDir, 'cluster'),
@@ -324,21 +324,36 @@ async function probeAll(
   }
 }
 
-function clusterModules(
-  root: string,
-  hadoopVersion: string | undefined,
-): Record<'zookeeper' | 'minicluster' | 'flinkDist', MavenModule> {
+interface ClusterModules {
+  readonly zookeeper: MavenModule;
+  /** Built per Hadoop version into target/hadoop-<version>/. */
+  readonly minicluster: MavenModule & { readonly buildDir: string };
+  readonly flinkDist: MavenModule;
+}
+
+function clusterModules(root: string, hadoopVersion: string | undefined): ClusterModules {
   const base = join(root, 'test', 'cluster');
+  const miniclusterDir = join(base, 'minicluster');
+  const version = hadoopVersion ?? pomProperty(join(miniclusterDir, 'pom.xml'), 'hadoop.version');
+  const buildDir = `target/hadoop-${version}`;
   return {
     zookeeper: { name: 'zookeeper', dir: join(base, 'zookeeper'), outputs: ['target/classpath.txt'] },
     minicluster: {
-      name: 'minicluster',
-      dir: join(base, 'minicluster'),
-      outputs: ['target/classpath.txt', 'target/classes'],
-      ...(hadoopVersion !== undefined ? { properties: { 'hadoop.version': hadoopVersion } } : {}),
+      name: `minicluster-hadoop-${version}`,
+      dir: miniclusterDir,
+      buildDir: join(miniclusterDir, buildDir),
+      outputs: [`${buildDir}/classpath.txt`, `${buildDir}/classes`],
+      properties: { 'hadoop.version': version },
     },
     flinkDist: { name: 'flink', dir: join(base, 'flink'), outputs: [`${FLINK_VERSION_DIR}/lib`] },
   };
+}
+
+/** A <property> of a pom, so versions are written down in one place. */
+function pomProperty(pom: string, name: string): string {
+  const value = new RegExp(`<${name.replace(/\./g, '\\.')}>([^<]+)</`).exec(readFileSync(pom, 'utf8'))?.[1];
+  if (value === undefined) throw new FlinkYarnError('INTERNAL', `${pom} has no <${name}>`);
+  return value.trim();
 }
 
 /** Recorded pids are checked against their command line, so a reused pid is never signalled. */
