@@ -44,9 +44,12 @@ export interface MiniclusterStatus {
   readonly problems: readonly string[];
 }
 
-interface State {
+/** What `start` records in `<stateDir>/state.json`. */
+export interface MiniclusterState {
   readonly info: MiniclusterInfo;
   readonly rms: readonly string[];
+  /** The minicluster's control endpoint (stop/restart a ResourceManager, for failover tests). */
+  readonly control: string | null;
   readonly hadoopVersion: string;
   readonly services: readonly { readonly name: string; readonly pid: number }[];
   readonly startedAt: string;
@@ -101,9 +104,10 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
     };
     const rms = ready.rms?.map((r) => r.web) ?? [ready.rm];
     await probeAll(info, rms, env);
-    const state: State = {
+    const state: MiniclusterState = {
       info,
       rms,
+      control: ready.control ?? null,
       hadoopVersion: ready.hadoopVersion,
       services: started,
       startedAt: new Date().toISOString(),
@@ -223,6 +227,7 @@ interface ReadyLine {
   readonly webhdfs: string;
   readonly confDir: string;
   readonly hadoopVersion: string;
+  readonly control?: string;
 }
 
 async function startYarnAndHdfs(
@@ -361,9 +366,9 @@ function isOurs(pid: number, stateDir: string): boolean {
   return isAlive(pid) && (commandLine(pid)?.includes(`-Dflink.yarn.minicluster=${stateDir}`) ?? false);
 }
 
-function readState(stateDir: string): State | undefined {
+export function readState(stateDir: string): MiniclusterState | undefined {
   try {
-    return JSON.parse(readFileSync(stateFile(stateDir), 'utf8')) as State;
+    return JSON.parse(readFileSync(stateFile(stateDir), 'utf8')) as MiniclusterState;
   } catch {
     return undefined;
   }
