@@ -101,7 +101,9 @@ export function translateRmError(
   const remote = parseRemoteException(body);
   const exception = remote?.exception ?? remote?.javaClassName ?? '';
   const row = TRANSLATION.find((r) => r.match(status, exception))!;
-  const detail = remote?.message ?? (looksLikeHtml(body) ? 'an HTML error page' : body.trim().slice(0, 200));
+  // Hadoop 3.4 (Jersey 1) prefixes messages with the wrapper exception's class; 3.5 does not.
+  const message = remote?.message?.replace(/^java\.lang\.Exception: /, '');
+  const detail = message ?? (looksLikeHtml(body) ? 'an HTML error page' : body.trim().slice(0, 200));
   const subject =
     row.code === 'RM_NOT_FOUND' && context.applicationId !== undefined
       ? `Application ${context.applicationId} not found on ${context.endpoint}`

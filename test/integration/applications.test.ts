@@ -52,7 +52,7 @@ describe('list / status / attempts / kill against the real RM', () => {
     const r = cli(['list', ...rm]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(
-      /^ID\s+NAME\s+USER\s+QUEUE\s+STATE\s+FINAL\s+ATTEMPT\s+ELAPSED\s+TRACKING URL$/,
+      /^ID\s+NAME\s+USER\s+QUEUE\s+STATE\s+FINAL\s+ATTEMPTS\s+ELAPSED\s+TRACKING URL$/,
     );
     expect(r.stdout).toContain(flinkA);
   });

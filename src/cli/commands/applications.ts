@@ -40,6 +40,7 @@ export async function runList(
     io.stdout.write(args.allTypes ? 'No applications.\n' : 'No Flink applications (use --all-types for every type).\n');
     return;
   }
+  const attempts = await attemptCounts(apps, args, io);
   const rows = apps.map((a) => [
     a.id,
     a.name,
@@ -47,11 +48,13 @@ export async function runList(
     a.queue,
     a.state,
     a.finalStatus,
-    String(attemptNumber(a)),
+    attempts.get(a.id) ?? '-',
     formatElapsed(a.elapsedTime),
     a.trackingUrl ?? '',
   ]);
-  io.stdout.write(table(['ID', 'NAME', 'USER', 'QUEUE', 'STATE', 'FINAL', 'ATTEMPT', 'ELAPSED', 'TRACKING URL'], rows));
+  io.stdout.write(
+    table(['ID', 'NAME', 'USER', 'QUEUE', 'STATE', 'FINAL', 'ATTEMPTS', 'ELAPSED', 'TRACKING URL'], rows),
+  );
 }
 
 export async function runStatus(args: ConnectionArgs & { applicationId: string }, io: Io): Promise<void> {
@@ -129,12 +132,29 @@ export async function runKill(
   );
 }
 
-/** The attempt the RM is on, from `currentAppAttemptId` when it sends one. */
-function attemptNumber(app: YarnApplication): number | string {
-  const id = typeof app.currentAppAttemptId === 'string' ? app.currentAppAttemptId : '';
-  const m = /_(\d+)$/.exec(id);
-  return m ? Number(m[1]) : '-';
+/** Attempts per app: the app list does not carry them, so ask for each (a few at a time). */
+async function attemptCounts(
+  apps: readonly YarnApplication[],
+  args: ConnectionArgs,
+  io: Io,
+): Promise<Map<string, string>> {
+  const counts = new Map<string, string>();
+  if (apps.length > MAX_ATTEMPT_LOOKUPS) return counts;
+  const { connectYarn } = await import('../../operations/yarn-context.js');
+  const { client } = connectYarn(connection(args, io));
+  const queue = [...apps];
+  const worker = async (): Promise<void> => {
+    for (let app = queue.shift(); app !== undefined; app = queue.shift()) {
+      const attempts = await client.appAttempts(app.id).catch(() => undefined);
+      if (attempts !== undefined) counts.set(app.id, String(attempts.length));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return counts;
 }
+
+/** Above this many apps the table leaves the attempts column out rather than make N requests. */
+const MAX_ATTEMPT_LOOKUPS = 200;
 
 function colorState(state: string, s: ReturnType<typeof style>): string {
   if (state === 'RUNNING' || state === 'FINISHED') return s.green(state);
