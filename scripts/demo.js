@@ -7,7 +7,10 @@ const root = join(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'flink-yarn.cjs');
 const run = (args, { json = false } = {}) => {
   console.error(`\n$ flink-yarn ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [bin, ...args], { stdio: ['inherit', json ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    stdio: ['inherit', json ? 'pipe' : 'inherit', 'inherit'],
+    encoding: 'utf8',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
   return json ? JSON.parse(r.stdout) : undefined;
 };
@@ -21,7 +24,15 @@ A real YARN ResourceManager + NodeManager, HDFS and ZooKeeper are running locall
   Hadoop conf  ${cluster.confDir}
   Flink home   ${cluster.flinkHome}`);
 
-run(['validate', '--flink-conf-dir', join(root, 'conf', 'yarn-session-ha'), '--yarn-conf-dir', cluster.confDir, '-D', `high-availability.zookeeper.quorum=${cluster.zookeeper}`]);
+run([
+  'validate',
+  '--flink-conf-dir',
+  join(root, 'conf', 'yarn-session-ha'),
+  '--yarn-conf-dir',
+  cluster.confDir,
+  '-D',
+  `high-availability.zookeeper.quorum=${cluster.zookeeper}`,
+]);
 run(['list', '--all-types', '--yarn-conf-dir', cluster.confDir]);
 
 console.log(`

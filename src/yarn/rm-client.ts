@@ -227,9 +227,10 @@ export class ResourceManagerClient {
     path: string,
     options: RequestOptions,
   ): Promise<HttpResponse> {
+    let base: string | undefined;
     return retry(
       async () => {
-        const base = await this.findActive();
+        base = await this.findActive();
         try {
           return await this.send(base, method, path, options);
         } catch (e) {
@@ -246,7 +247,20 @@ export class ResourceManagerClient {
         onRetry: (e, attempt, delayMs) =>
           this.options.onEvent?.({ kind: 'rm-retry', attempt, delayMs, reason: reasonOf(e) }),
       },
-    );
+    ).catch((e: unknown) => {
+      // Out of retries on a network failure: an unreachable RM, as a typed error.
+      if (e instanceof TransportError) {
+        const endpoint = base ?? this.endpoints[0]!;
+        if (options.idempotent || NOT_SENT.has(e.errno))
+          throw new RmUnreachableError([{ endpoint, reason: e.message }], false);
+        throw new YarnError(
+          'RM_UNREACHABLE',
+          `${method} ${path} on ${endpoint} lost its connection (${e.errno}); the ResourceManager may or may not have applied it.`,
+          { endpoint, cause: e },
+        );
+      }
+      throw e;
+    });
   }
 
   private async send(
@@ -295,6 +309,9 @@ export class ResourceManagerClient {
   /** Asks each RM for its HA state, starting with the one that was active last. */
   private async findActive(): Promise<string> {
     if (this.active !== undefined) return this.active;
+    // With one RM there is nothing to choose: skip the probe. A standby still answers with a
+    // redirect or "no active RM", which `send` handles.
+    if (this.endpoints.length === 1) return this.endpoints[0]!;
     const failures: EndpointFailure[] = [];
     let sawStandby = false;
     for (const endpoint of this.endpoints) {

@@ -469,6 +469,11 @@ public final class MiniClusterMain {
       conf.setBoolean("yarn.resourcemanager.ha.automatic-failover.enabled", true);
       conf.setBoolean("yarn.resourcemanager.ha.automatic-failover.embedded", true);
       conf.set("yarn.resourcemanager.cluster-id", "flink-on-yarn-minicluster");
+      // Both RMs share one host, so HAUtil cannot infer "its" RM id from local addresses; the NM
+      // web pages (/node/...) then fail with "The HA Configuration has multiple addresses that
+      // match local node's address". Each RM overrides this with its own id; the NM only uses it
+      // for links back to the RM web UI.
+      conf.set("yarn.resourcemanager.ha.id", rmIds[0]);
     }
     if (opts.zk != null) {
       String root = opts.zkRoot != null ? opts.zkRoot : "/minicluster-" + System.currentTimeMillis();
