@@ -3,6 +3,7 @@
 // ASCII (all of our help) has a width equal to its length, so only other text takes the slow path.
 import realStringWidth from 'string-width';
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const ANSI = /\u001b\[[0-9;]*m/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
