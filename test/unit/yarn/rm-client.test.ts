@@ -122,7 +122,9 @@ describe('ResourceManagerClient', () => {
       },
     });
     const client = new ResourceManagerClient({ endpoints: ['http://rm1:8088'], transport: t, retry: fast });
-    await expect(client.submit({ 'application-id': 'a' })).rejects.toThrow(/lost its connection \(ECONNRESET\); the ResourceManager may or may not have applied it/);
+    await expect(client.submit({ 'application-id': 'a' })).rejects.toThrow(
+      /lost its connection \(ECONNRESET\); the ResourceManager may or may not have applied it/,
+    );
     expect(posts).toBe(1);
   });
 
