@@ -1,0 +1,148 @@
+import { isSensitiveKey, MASK } from '../config/flink/options.js';
+import { jvmMemoryFlags, memoryDynamicArgs, type JobManagerMemory } from './memory.js';
+
+/** A file staged on HDFS for the AM, as YARN's NodeManager will localise it. */
+export interface StagedResource {
+  /** Its name in the container's working directory: `lib/x.jar`, `log4j.properties`, ... */
+  readonly key: string;
+  /** `hdfs://authority/path` */
+  readonly uri: string;
+  /** Must equal the HDFS file's length and modification time, or the NodeManager refuses it. */
+  readonly size: number;
+  readonly modificationTime: number;
+  readonly visibility: 'APPLICATION' | 'PUBLIC' | 'PRIVATE';
+  readonly type: 'FILE' | 'ARCHIVE';
+  /** What the file is to Flink: the dist jar, the configuration, or one of the shipped files. */
+  readonly role: 'dist' | 'config' | 'ship';
+}
+
+export type Entrypoint = 'session' | 'application' | 'job';
+
+export const ENTRYPOINT_CLASSES: Record<Entrypoint, string> = {
+  session: 'org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint',
+  application: 'org.apache.flink.yarn.entrypoint.YarnApplicationClusterEntryPoint',
+  job: 'org.apache.flink.yarn.entrypoint.YarnJobClusterEntrypoint',
+};
+
+export interface AmContainerInput {
+  readonly entrypoint: Entrypoint;
+  readonly resources: readonly StagedResource[];
+  readonly memory: JobManagerMemory;
+  /** env.java.opts.all etc., already joined. */
+  readonly jvmOptions: string;
+  readonly applicationId: string;
+  readonly user: string;
+  /** `hdfs://.../user/<u>` */
+  readonly clientHomeDir: string;
+  /** `hdfs://.../user/<u>/.flink/<appId>`: Flink deletes it when the cluster shuts down. */
+  readonly yarnFilesDir: string;
+  /** yarn.application.classpath entries (yarn-site or YARN's default). */
+  readonly yarnApplicationClasspath: readonly string[];
+  /** containerized.master.env.* */
+  readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly hasLog4j: boolean;
+}
+
+export interface AmContainerSpec {
+  readonly 'local-resources': { readonly entry: readonly { key: string; value: Record<string, unknown> }[] };
+  readonly environment: { readonly entry: readonly { key: string; value: string }[] };
+  readonly commands: { readonly command: string };
+}
+
+/** YARN's default yarn.application.classpath (YarnConfiguration.DEFAULT_YARN_APPLICATION_CLASSPATH). */
+export const DEFAULT_YARN_APPLICATION_CLASSPATH = [
+  '$HADOOP_CONF_DIR',
+  '$HADOOP_COMMON_HOME/share/hadoop/common/*',
+  '$HADOOP_COMMON_HOME/share/hadoop/common/lib/*',
+  '$HADOOP_HDFS_HOME/share/hadoop/hdfs/*',
+  '$HADOOP_HDFS_HOME/share/hadoop/hdfs/lib/*',
+  '$HADOOP_YARN_HOME/share/hadoop/yarn/*',
+  '$HADOOP_YARN_HOME/share/hadoop/yarn/lib/*',
+];
+
+/**
+ * The AM container, exactly as Flink 1.19+'s YarnClusterDescriptor lays it out: the same local
+ * resource keys, the environment the entrypoint and YarnResourceManagerDriver read back (they
+ * rebuild every TaskManager's container from `_FLINK_DIST_JAR` and `_CLIENT_SHIP_FILES`), and the
+ * start command from Flink's template `%java% %jvmmem% %jvmopts% %logging% %class% %args% %redirects%`.
+ */
+export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
+  const dist = input.resources.find((r) => r.role === 'dist');
+  const config = input.resources.find((r) => r.role === 'config');
+  if (dist === undefined || config === undefined)
+    throw new Error('the AM needs the Flink dist jar and a configuration file');
+  const shipped = input.resources.filter((r) => r.role !== 'dist');
+  const flinkClasspath = `${[...classpathEntries(input.resources.filter((r) => r.role === 'ship')), dist.key, config.key].join(':')}:`;
+  const environment: Record<string, string> = {
+    ...input.extraEnvironment,
+    _FLINK_CLASSPATH: flinkClasspath,
+    FLINK_LIB_DIR: './lib',
+    FLINK_OPT_DIR: './opt',
+    _FLINK_DIST_JAR: descriptor(dist),
+    _APP_ID: input.applicationId,
+    _CLIENT_HOME_DIR: input.clientHomeDir,
+    _CLIENT_SHIP_FILES: shipped.map(descriptor).join(';'),
+    _FLINK_YARN_FILES: input.yarnFilesDir,
+    HADOOP_USER_NAME: input.user,
+    CLASSPATH: [
+      ...(input.extraEnvironment.CLASSPATH !== undefined ? [input.extraEnvironment.CLASSPATH] : []),
+      flinkClasspath,
+      ...input.yarnApplicationClasspath.map((e) => e.trim()),
+    ].join(':'),
+  };
+  const logging = input.hasLog4j
+    ? '-Dlog.file="<LOG_DIR>/jobmanager.log" -Dlog4j.configuration=file:log4j.properties -Dlog4j.configurationFile=file:log4j.properties'
+    : '';
+  const command = [
+    '$JAVA_HOME/bin/java',
+    jvmMemoryFlags(input.memory),
+    input.jvmOptions,
+    '-XX:+IgnoreUnrecognizedVMOptions',
+    logging,
+    ENTRYPOINT_CLASSES[input.entrypoint],
+    memoryDynamicArgs(input.memory),
+    '1> <LOG_DIR>/jobmanager.out 2> <LOG_DIR>/jobmanager.err',
+  ]
+    .filter((part) => part.trim() !== '')
+    .join(' ');
+  return {
+    'local-resources': {
+      entry: input.resources.map((r) => ({
+        key: r.key,
+        value: { resource: r.uri, type: r.type, visibility: r.visibility, size: r.size, timestamp: r.modificationTime },
+      })),
+    },
+    environment: { entry: Object.entries(environment).map(([key, value]) => ({ key, value })) },
+    commands: { command },
+  };
+}
+
+/**
+ * Flink's classpath order: the container directory (for non-jar files such as log4j.properties)
+ * and every shipped jar outside plugins/, sorted; the dist jar and the configuration come last.
+ */
+export function classpathEntries(shipped: readonly StagedResource[]): string[] {
+  const entries = new Set<string>();
+  for (const r of shipped) {
+    if (r.key.startsWith('plugins/')) continue;
+    if (r.key.endsWith('jar')) entries.add(r.key);
+    else entries.add(r.key.includes('/') ? r.key.slice(0, r.key.lastIndexOf('/')) : '.');
+  }
+  return [...entries].sort();
+}
+
+/** Flink 1.19+'s YarnLocalResourceDescriptor: single-quoted JSON, fixed field order. */
+export function descriptor(r: StagedResource): string {
+  const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `{'resourceKey':${q(r.key)},'path':${q(r.uri)},'size':${r.size},'modificationTime':${r.modificationTime},'visibility':${q(r.visibility)},'resourceType':${q(r.type)}}`;
+}
+
+/** The spec with secret-looking environment values masked, for --dry-run and logs. */
+export function maskAmContainerSpec(spec: AmContainerSpec): AmContainerSpec {
+  return {
+    ...spec,
+    environment: {
+      entry: spec.environment.entry.map((e) => (isSensitiveKey(e.key) ? { key: e.key, value: MASK } : e)),
+    },
+  };
+}

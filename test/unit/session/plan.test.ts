@@ -1,0 +1,306 @@
+import { describe, expect, it } from 'vitest';
+import { descriptor, type StagedResource } from '../../../src/session/am-container.js';
+import { jobManagerMemory, memoryDynamicArgs } from '../../../src/session/memory.js';
+import { buildSessionPlan, publicPlan, stringifyScalars, type SessionPlanInput } from '../../../src/session/plan.js';
+import { policyFor, VERSION_POLICY } from '../../../src/session/version-policy.js';
+import { HA, model } from '../validation/helpers.js';
+
+const resources: StagedResource[] = [
+  {
+    key: 'flink-dist-1.20.1.jar',
+    uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/flink-dist-1.20.1.jar',
+    size: 100,
+    modificationTime: 1,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role: 'dist',
+  },
+  {
+    key: 'lib/log4j-core-2.17.1.jar',
+    uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/lib/log4j-core-2.17.1.jar',
+    size: 20,
+    modificationTime: 2,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role: 'ship',
+  },
+  {
+    key: 'lib/hadoop-client-api-3.4.2.jar',
+    uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/lib/hadoop-client-api-3.4.2.jar',
+    size: 30,
+    modificationTime: 3,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role: 'ship',
+  },
+  {
+    key: 'log4j.properties',
+    uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/log4j.properties',
+    size: 4,
+    modificationTime: 4,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role: 'ship',
+  },
+  {
+    key: 'plugins/metrics/x.jar',
+    uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/plugins/metrics/x.jar',
+    size: 5,
+    modificationTime: 5,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role: 'ship',
+  },
+  {
+    key: 'flink-conf.yaml',
+    uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/flink-conf.yaml',
+    size: 6,
+    modificationTime: 6,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role: 'config',
+  },
+];
+
+function input(overrides: Partial<SessionPlanInput> & { flink?: string; cap?: string } = {}): SessionPlanInput {
+  const { flink = `${HA}\njobmanager.memory.process.size: 1600m`, cap = '4', ...rest } = overrides;
+  return {
+    config: model({
+      flink,
+      yarnSite: { 'yarn.resourcemanager.am.max-attempts': cap, 'yarn.scheduler.minimum-allocation-mb': '256' },
+    }),
+    hadoopVersion: '3.4.2',
+    applicationId: 'application_1_0001',
+    entrypoint: 'session',
+    detached: true,
+    user: 'alice',
+    defaultFs: 'hdfs://nn:8020',
+    homeDir: '/user/alice',
+    resources,
+    defaultName: 'Flink session cluster',
+    ...rest,
+  };
+}
+
+const env = (plan: ReturnType<typeof buildSessionPlan>) =>
+  Object.fromEntries(
+    (
+      plan.submission['am-container-spec'] as { environment: { entry: { key: string; value: string }[] } }
+    ).environment.entry.map((e) => [e.key, e.value]),
+  );
+
+describe('the version policy table', () => {
+  it.each([
+    ['2.3.0', { restSubmit: false, keepContainers: false }],
+    ['2.4.0', { restSubmit: false, knownBug: expect.stringContaining('YARN-2065') }],
+    ['2.4.1', { restSubmit: false }],
+    [
+      '2.5.2',
+      {
+        restSubmit: true,
+        numbersAsStrings: true,
+        keepContainers: true,
+        validityIntervalOverRest: false,
+        nodeLabels: false,
+      },
+    ],
+    [
+      '2.6.0',
+      {
+        restSubmit: true,
+        numbersAsStrings: false,
+        validityIntervalOverRest: false,
+        validityIntervalInYarn: true,
+        nodeLabels: true,
+      },
+    ],
+    ['2.7.3', { restSubmit: true, validityIntervalOverRest: false, priority: false, amRpcAddress: false }],
+    ['2.8.5', { restSubmit: true, validityIntervalOverRest: false, priority: true, amRpcAddress: true }],
+    ['2.9.0', { restSubmit: true, validityIntervalOverRest: true }],
+    ['3.4.2', { restSubmit: true, keepContainers: true, validityIntervalOverRest: true, numbersAsStrings: false }],
+    ['3.5.0', { restSubmit: true, validityIntervalOverRest: true }],
+  ])('Hadoop %s', (version, expected) => {
+    const [a, b, c] = version.split('.').map(Number) as [number, number, number];
+    expect(policyFor([a, b, c])).toMatchObject(expected);
+  });
+
+  it('is ordered', () => {
+    const keys = VERSION_POLICY.map((r) => r.from.join('.'));
+    expect(keys).toEqual([...keys].sort((x, y) => x.localeCompare(y, undefined, { numeric: true })));
+  });
+});
+
+describe('buildSessionPlan', () => {
+  it('caps 10 attempts at 2 and says why', () => {
+    const plan = buildSessionPlan(
+      input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.application-attempts: 10`, cap: '2' }),
+    );
+    expect(plan.attempts).toEqual({ requested: 10, cap: 2, effective: 2 });
+    expect(plan.submission['max-app-attempts']).toBe(2);
+    expect(plan.diagnostics.find((d) => d.code === 'ATTEMPTS_CAPPED_BY_YARN')?.message).toMatch(/YARN will use 2/);
+  });
+
+  it('takes the cluster-id from -z, then config, then the application id', () => {
+    expect(buildSessionPlan(input()).clusterId).toBe('application_1_0001');
+    expect(buildSessionPlan(input()).shippedConfig['high-availability.cluster-id']).toBe('application_1_0001');
+    const configured = input({
+      flink: `${HA}\njobmanager.memory.process.size: 1600m\nhigh-availability.cluster-id: /fixed`,
+    });
+    expect(buildSessionPlan(configured).clusterId).toBe('/fixed');
+    expect(buildSessionPlan({ ...configured, zookeeperNamespace: 'mine' }).clusterId).toBe('mine');
+    expect(
+      buildSessionPlan({ ...configured, zookeeperNamespace: 'mine' }).shippedConfig['high-availability.cluster-id'],
+    ).toBe('mine');
+  });
+
+  it('keeps containers and sets the validity interval with HA on a modern RM, and warns about a short one', () => {
+    const plan = buildSessionPlan(input());
+    expect(plan.policy).toMatchObject({ keepContainers: true, attemptFailuresValidityInterval: 10_000 });
+    expect(plan.submission).toMatchObject({
+      'keep-containers-across-application-attempts': true,
+      'attempt-failures-validity-interval': 10_000,
+    });
+    expect(plan.diagnostics.map((d) => d.code)).toContain('VALIDITY_INTERVAL_SHORT');
+    const long = buildSessionPlan(
+      input({
+        flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.application-attempt-failures-validity-interval: 10 min`,
+      }),
+    );
+    expect(long.policy.attemptFailuresValidityInterval).toBe(600_000);
+    expect(long.diagnostics.map((d) => d.code)).not.toContain('VALIDITY_INTERVAL_SHORT');
+  });
+
+  it('neither keeps containers nor sets an interval without HA', () => {
+    const plan = buildSessionPlan(input({ flink: 'jobmanager.memory.process.size: 1600m' }));
+    expect(plan.attempts.effective).toBe(1);
+    expect(plan.submission['keep-containers-across-application-attempts']).toBe(false);
+    expect(plan.submission).not.toHaveProperty('attempt-failures-validity-interval');
+  });
+
+  it('says the attempt counter never resets where REST cannot carry the interval (2.6-2.8)', () => {
+    const plan = buildSessionPlan(input({ hadoopVersion: '2.7.3' }));
+    expect(plan.policy.attemptFailuresValidityInterval).toBeNull();
+    expect(plan.diagnostics.find((d) => d.code === 'VALIDITY_INTERVAL_NOT_CARRIED')?.message).toMatch(
+      /counts every AM failure/,
+    );
+  });
+
+  it('sends strings to a 2.5 RM', () => {
+    const plan = buildSessionPlan(input({ hadoopVersion: '2.5.2' }));
+    expect(plan.submission['max-app-attempts']).toBe('2');
+    expect(plan.submission['resource']).toEqual({ memory: '1792', vCores: '1' });
+    expect(stringifyScalars({ a: [1, true, 'x'] })).toEqual({ a: ['1', 'true', 'x'] });
+  });
+
+  it('refuses an RM without REST submission, and warns about 2.4.0', () => {
+    const plan = buildSessionPlan(input({ hadoopVersion: '2.4.0' }));
+    expect(plan.diagnostics.map((d) => [d.code, d.severity])).toEqual(
+      expect.arrayContaining([
+        ['YARN_REST_SUBMIT_UNSUPPORTED', 'error'],
+        ['YARN_2065', 'warning'],
+      ]),
+    );
+  });
+
+  it('sizes the AM from -jm, rounded up to the minimum allocation, and fails over the maximum', () => {
+    const plan = buildSessionPlan(input());
+    expect(plan.policy.amMemoryMb).toBe(1792);
+    expect(plan.diagnostics.map((d) => d.code)).toContain('AM_MEMORY_ROUNDED');
+    const big = buildSessionPlan({
+      ...input({ flink: `${HA}\njobmanager.memory.process.size: 16g` }),
+      maximumCapability: { memory: 4096, vCores: 4 },
+    });
+    expect(big.diagnostics.find((d) => d.code === 'AM_MEMORY_OVER_MAX')?.severity).toBe('error');
+    expect(buildSessionPlan(input({ flink: HA })).diagnostics.map((d) => d.code)).toContain('JM_MEMORY_UNSET');
+  });
+
+  it('names, types, queues and tags the application', () => {
+    const plan = buildSessionPlan(
+      input({
+        flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.application.name: mine\nyarn.application.queue: q1\nyarn.tags: a, b\nyarn.application.priority: 3`,
+      }),
+    );
+    expect(plan.submission).toMatchObject({
+      'application-name': 'mine',
+      'application-type': 'Apache Flink',
+      queue: 'q1',
+      priority: 3,
+      'application-tags': { tag: ['a', 'b'] },
+    });
+  });
+
+  it('lays out the AM container as Flink does', () => {
+    const plan = buildSessionPlan(
+      input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\ncontainerized.master.env.MY_VAR: 1` }),
+    );
+    const e = env(plan);
+    expect(e._FLINK_CLASSPATH).toBe(
+      '.:lib/hadoop-client-api-3.4.2.jar:lib/log4j-core-2.17.1.jar:flink-dist-1.20.1.jar:flink-conf.yaml:',
+    );
+    expect(e._FLINK_DIST_JAR).toBe(
+      "{'resourceKey':'flink-dist-1.20.1.jar','path':'hdfs://nn:8020/user/alice/.flink/application_1_0001/flink-dist-1.20.1.jar','size':100,'modificationTime':1,'visibility':'APPLICATION','resourceType':'FILE'}",
+    );
+    expect(e._CLIENT_SHIP_FILES!.split(';')).toHaveLength(5);
+    expect(e._FLINK_YARN_FILES).toBe('hdfs://nn:8020/user/alice/.flink/application_1_0001');
+    expect(e.HADOOP_USER_NAME).toBe('alice');
+    expect(e.MY_VAR).toBe('1');
+    expect(e.CLASSPATH!.startsWith(`${e._FLINK_CLASSPATH}:$HADOOP_CONF_DIR`)).toBe(true);
+    const command = (plan.submission['am-container-spec'] as { commands: { command: string } }).commands.command;
+    expect(command).toMatch(
+      /^\$JAVA_HOME\/bin\/java -Xmx1073741824 -Xms1073741824 -XX:MaxMetaspaceSize=268435456 --add-exports=/,
+    );
+    expect(command).toContain('-Dlog.file="<LOG_DIR>/jobmanager.log"');
+    expect(command).toContain(
+      'org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint -D jobmanager.memory.off-heap.size=134217728b',
+    );
+    expect(command.endsWith('1> <LOG_DIR>/jobmanager.out 2> <LOG_DIR>/jobmanager.err')).toBe(true);
+  });
+
+  it('ships the configuration Flink would: cluster-id, target, mode, no localhost binds', () => {
+    const plan = buildSessionPlan(
+      input({
+        flink: `${HA}\njobmanager.memory.process.size: 1600m\njobmanager.bind-host: localhost\ntaskmanager.host: x`,
+        detached: false,
+      }),
+    );
+    expect(plan.shippedConfig).toMatchObject({
+      'execution.target': 'yarn-session',
+      'internal.cluster.execution-mode': 'NORMAL',
+    });
+    expect(plan.shippedConfig).not.toHaveProperty('jobmanager.bind-host');
+    expect(plan.shippedConfig).not.toHaveProperty('taskmanager.host');
+    expect(plan.shippedConfig['env.java.opts.all']).toContain('--add-opens=java.base/java.lang=ALL-UNNAMED');
+  });
+
+  it('masks secrets in the public plan', () => {
+    const plan = buildSessionPlan(
+      input({
+        flink: `${HA}\njobmanager.memory.process.size: 1600m\ncontainerized.master.env.AWS_SECRET_ACCESS_KEY: hunter2`,
+      }),
+    );
+    const shown = JSON.stringify(publicPlan(plan));
+    expect(shown).not.toContain('hunter2');
+    expect(shown).toContain('******');
+  });
+});
+
+describe('JobManager memory, as Flink splits it', () => {
+  it('matches Flink for 1600m and 1024m', () => {
+    expect(jobManagerMemory(1600 * 2 ** 20)).toEqual({
+      processSize: 1600 * 2 ** 20,
+      heap: 1024 * 2 ** 20,
+      offHeap: 128 * 2 ** 20,
+      metaspace: 256 * 2 ** 20,
+      overhead: 192 * 2 ** 20,
+    });
+    expect(jobManagerMemory(1024 * 2 ** 20).heap).toBe(448 * 2 ** 20);
+    expect(memoryDynamicArgs(jobManagerMemory(1600 * 2 ** 20))).toBe(
+      '-D jobmanager.memory.off-heap.size=134217728b -D jobmanager.memory.jvm-overhead.min=201326592b -D jobmanager.memory.jvm-metaspace.size=268435456b -D jobmanager.memory.heap.size=1073741824b -D jobmanager.memory.jvm-overhead.max=201326592b',
+    );
+    expect(() => jobManagerMemory(400 * 2 ** 20)).toThrow(/leaves no heap/);
+  });
+
+  it('escapes quotes in descriptors', () => {
+    expect(descriptor({ ...resources[0]!, key: "it's.jar" })).toContain("'resourceKey':'it\\'s.jar'");
+  });
+});
