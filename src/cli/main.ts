@@ -153,6 +153,85 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         };
       },
     )
+    .command(
+      'session',
+      "Deploy a Flink session cluster on YARN (yarn-session: the same flags as Flink's yarn-session.sh)",
+      (y) =>
+        y
+          .option('jobManagerMemory', { type: 'string', describe: '-jm: JobManager process memory (MB without unit)' })
+          .option('taskManagerMemory', {
+            type: 'string',
+            describe: '-tm: TaskManager process memory (MB without unit)',
+          })
+          .option('slots', { alias: 's', type: 'number', describe: 'task slots per TaskManager' })
+          .option('name', { type: 'string', describe: '-nm: YARN application name' })
+          .option('queue', { type: 'string', describe: '-qu: YARN queue' })
+          .option('nodeLabel', { type: 'string', describe: '-nl: YARN node label' })
+          .option('applicationType', {
+            type: 'string',
+            describe: '-at: YARN application type (default "Apache Flink")',
+          })
+          .option('ship', {
+            alias: 't',
+            type: 'string',
+            array: true,
+            describe: 'ship a file or directory to the cluster',
+          })
+          .option('jar', { alias: 'j', type: 'string', describe: "path to Flink's dist jar" })
+          .option('zookeeperNamespace', {
+            alias: 'z',
+            type: 'string',
+            describe: 'HA cluster-id (default: the application id)',
+          })
+          .option('applicationId', {
+            type: 'string',
+            describe: '-id: an existing session (with --dry-run: the id to plan for)',
+          })
+          .option('detached', {
+            alias: 'd',
+            type: 'boolean',
+            default: false,
+            describe: 'return once the session is RUNNING',
+          })
+          .option('no-wait', { type: 'boolean', default: false, describe: 'with -d: return right after submission' })
+          .option('timeout', { type: 'number', describe: 'seconds to wait for RUNNING (default 300)' })
+          .option('flink-home', { type: 'string', describe: 'the Flink distribution to ship (default $FLINK_HOME)' })
+          .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; submit and create nothing' })
+          .option('hadoop-version', { type: 'string', describe: 'with --dry-run and --applicationId: plan offline' }),
+      (a) => {
+        command = async () => {
+          const { runSession } = await import('./commands/session.js');
+          await runSession(
+            {
+              output: a.output,
+              flinkConfDir: a['flink-conf-dir'],
+              yarnConfDir: a['yarn-conf-dir'],
+              flinkHome: a['flink-home'],
+              rm: a.rm,
+              user: a.user,
+              dynamicProperties: dynamicProperties(a.D),
+              jobManagerMemory: a.jobManagerMemory,
+              taskManagerMemory: a.taskManagerMemory,
+              slots: a.slots,
+              name: a.name,
+              queue: a.queue,
+              nodeLabel: a.nodeLabel,
+              applicationType: a.applicationType,
+              ship: a.ship,
+              jar: a.jar,
+              zookeeperNamespace: a.zookeeperNamespace,
+              applicationId: a.applicationId,
+              detached: a.detached,
+              noWait: a['no-wait'],
+              timeout: a.timeout,
+              dryRun: a['dry-run'],
+              hadoopVersion: a['hadoop-version'],
+            },
+            io,
+          );
+        };
+      },
+    )
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .help()
@@ -190,9 +269,23 @@ function connectionArgs(a: {
   return { output: a.output, yarnConfDir: a['yarn-conf-dir'], rm: a.rm, user: a.user };
 }
 
-/** `-Dkey=value` (Flink's spelling) becomes `-D key=value` for the parser. */
+/** yarn-session.sh's two-letter short flags, which a standard parser would read as letter groups. */
+const TWO_LETTER_FLAGS: Readonly<Record<string, string>> = {
+  '-jm': '--jobManagerMemory',
+  '-tm': '--taskManagerMemory',
+  '-nm': '--name',
+  '-qu': '--queue',
+  '-nl': '--nodeLabel',
+  '-at': '--applicationType',
+  '-id': '--applicationId',
+};
+
+/** `-Dkey=value` (Flink's spelling) becomes `-D key=value`, and `-jm` becomes `--jobManagerMemory`. */
 export function normaliseArgs(argv: readonly string[]): string[] {
-  return argv.flatMap((a) => (a.startsWith('-D') && a.length > 2 ? ['-D', a.slice(2)] : [a]));
+  return argv.flatMap((a) => {
+    if (a.startsWith('-D') && a.length > 2) return ['-D', a.slice(2)];
+    return [TWO_LETTER_FLAGS[a] ?? a];
+  });
 }
 
 export function dynamicProperties(values: readonly string[] | undefined): Record<string, string> {

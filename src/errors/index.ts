@@ -23,7 +23,18 @@ export type ErrorCode =
   | 'TOOLCHAIN_MISSING'
   | 'BUILD_FAILED'
   | 'MINICLUSTER_FAILED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'HDFS_NOT_FOUND'
+  | 'HDFS_PERMISSION'
+  | 'HDFS_AUTH'
+  | 'HDFS_EXISTS'
+  | 'HDFS_SAFE_MODE'
+  | 'HDFS_STANDBY'
+  | 'HDFS_BAD_REQUEST'
+  | 'HDFS_REMOTE'
+  | 'HDFS_UNREACHABLE'
+  | 'HDFS_UNEXPECTED_RESPONSE'
+  | 'HDFS_NOT_CONFIGURED';
 
 export interface FlinkYarnErrorOptions {
   readonly cause?: unknown;

@@ -27,6 +27,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
           url: req.url,
           headers: req.headers ?? {},
           data: req.body,
+          ...(req.maxBodyLength !== undefined ? { maxBodyLength: req.maxBodyLength } : {}),
           timeout: req.timeoutMs,
           signal: AbortSignal.timeout(req.timeoutMs + 1_000),
         });

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The HTTP seam: the REST clients speak only this interface, so tests, TLS options and SPNEGO
  * can plug in without touching them.
@@ -6,10 +8,15 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Sent as is: callers serialise JSON themselves. */
-  readonly body?: string | Uint8Array;
+  /**
+   * Sent as is: callers serialise JSON themselves. A stream is piped (big uploads); it can be
+   * sent only once, so a caller that retries must open a new one per attempt.
+   */
+  readonly body?: string | Uint8Array | Readable;
   /** Milliseconds until the request is abandoned. */
   readonly timeoutMs: number;
+  /** Largest request body in bytes; `Infinity` for uploads of any size. @default the transport's own */
+  readonly maxBodyLength?: number;
 }
 
 export interface HttpResponse {

@@ -55,8 +55,6 @@ export interface MiniclusterState {
   readonly startedAt: string;
 }
 
-const FLINK_VERSION_DIR = 'target/flink';
-
 /** Starts (or finds running) a local YARN + HDFS + ZooKeeper with a Flink distribution. Idempotent. */
 export async function startMinicluster(options: MiniclusterOptions = {}): Promise<MiniclusterInfo> {
   const env = options.env ?? process.env;
@@ -100,7 +98,7 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
       webhdfs: ready.webhdfs,
       zookeeper,
       confDir: ready.confDir,
-      flinkHome: join(modules.flinkDist.dir, FLINK_VERSION_DIR),
+      flinkHome: modules.flinkDist.home,
     };
     const rms = ready.rms?.map((r) => r.web) ?? [ready.rm];
     await probeAll(info, rms, env);
@@ -333,7 +331,8 @@ interface ClusterModules {
   readonly zookeeper: MavenModule;
   /** Built per Hadoop version into target/hadoop-<version>/. */
   readonly minicluster: MavenModule & { readonly buildDir: string };
-  readonly flinkDist: MavenModule;
+  /** Built into target/flink-<version>/, a directory laid out like Flink's binary distribution. */
+  readonly flinkDist: MavenModule & { readonly home: string };
 }
 
 function clusterModules(root: string, hadoopVersion: string | undefined): ClusterModules {
@@ -341,6 +340,8 @@ function clusterModules(root: string, hadoopVersion: string | undefined): Cluste
   const miniclusterDir = join(base, 'minicluster');
   const version = hadoopVersion ?? pomProperty(join(miniclusterDir, 'pom.xml'), 'hadoop.version');
   const buildDir = `target/hadoop-${version}`;
+  const flinkDistDir = join(base, 'flink-dist');
+  const flinkVersion = pomProperty(join(flinkDistDir, 'pom.xml'), 'flink.version');
   return {
     zookeeper: { name: 'zookeeper', dir: join(base, 'zookeeper'), outputs: ['target/classpath.txt'] },
     minicluster: {
@@ -350,7 +351,12 @@ function clusterModules(root: string, hadoopVersion: string | undefined): Cluste
       outputs: [`${buildDir}/classpath.txt`, `${buildDir}/classes`],
       properties: { 'hadoop.version': version },
     },
-    flinkDist: { name: 'flink', dir: join(base, 'flink'), outputs: [`${FLINK_VERSION_DIR}/lib`] },
+    flinkDist: {
+      name: `flink-${flinkVersion}`,
+      dir: flinkDistDir,
+      home: join(flinkDistDir, `target/flink-${flinkVersion}`),
+      outputs: [`target/flink-${flinkVersion}/lib`],
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves an assembled distribution works outside YARN: starts a standalone JobManager
 # (StandaloneSessionClusterEntrypoint) and one TaskManager (TaskManagerRunner) from lib/*,
-# checks GET /overview and /config, runs examples/streaming/WordCount.jar through the REST API
+# checks GET /overview and /config, runs an example job (WordCount.jar, or FlyWordCount.jar) through the REST API
 # (/jars/upload + /jars/<id>/run) and waits for FINISHED. Everything is stopped at the end.
 #
 #   test/cluster/flink-dist/check-local.sh [DIST_DIR] [REST_PORT]
@@ -31,6 +31,10 @@ trap cleanup EXIT
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 rpc_port="$(free_port)"
+
+# The job: EXAMPLE_JAR, else the upstream WordCount.jar (1.20), else FlyWordCount.jar (2.x).
+example="${EXAMPLE_JAR:-$dist/examples/streaming/WordCount.jar}"
+[ -f "$example" ] || example="$dist/examples/streaming/FlyWordCount.jar"
 
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s);const r=process.argv[1].split(".").reduce((o,k)=>o==null?o:o[k],v);console.log(typeof r==="object"?JSON.stringify(r):r)})' "$1"; }
 
@@ -66,10 +70,10 @@ overview="$(curl -sf "localhost:$port/overview")"
 echo "TaskManager registered after $(echo "$(date +%s.%N) - $t0" | bc) s: $overview"
 [ "$(echo "$overview" | json taskmanagers)" = 1 ] || { echo "FAILED: no TaskManager"; exit 1; }
 
-up="$(curl -sf -X POST -H 'Expect:' -F "jarfile=@$dist/examples/streaming/WordCount.jar" "localhost:$port/jars/upload")"
+up="$(curl -sf -X POST -H 'Expect:' -F "jarfile=@$example" "localhost:$port/jars/upload")"
 jar_id="$(echo "$up" | json filename)"; jar_id="${jar_id##*/}"
 run="$(curl -s -X POST -H 'Content-Type: application/json' \
-  -d '{"entryClass":"org.apache.flink.streaming.examples.wordcount.WordCount"}' \
+  -d '{}' \
   "localhost:$port/jars/$jar_id/run")"
 job="$(echo "$run" | json jobid)"
 if [ "$job" = "undefined" ]; then echo "run failed: $run"; exit 1; fi
@@ -79,6 +83,6 @@ for _ in $(seq 1 120); do
   case "$state" in FINISHED|FAILED|CANCELED) break;; esac
   sleep 0.5
 done
-echo "WordCount job $job: $state; TaskManager stdout lines: $(wc -l <"$work/taskmanager.out")"
+echo "$(basename "$example") job $job: $state; TaskManager stdout lines: $(wc -l <"$work/taskmanager.out")"
 [ "$state" = FINISHED ] || { echo "FAILED"; exit 1; }
 echo "LOCAL FLINK CHECK OK"

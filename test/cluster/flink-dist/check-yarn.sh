@@ -16,6 +16,10 @@ cluster="$1"
 dist="$(cd "${2:-$here/target/flink-1.20.1}" && pwd)"
 user="${3:-alice}"
 
+# The job: EXAMPLE_JAR, else the upstream WordCount.jar (1.20), else FlyWordCount.jar (2.x).
+example="${EXAMPLE_JAR:-$dist/examples/streaming/WordCount.jar}"
+[ -f "$example" ] || example="$dist/examples/streaming/FlyWordCount.jar"
+
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v;try{v=JSON.parse(s)}catch(e){console.log("<not json: "+s.slice(0,200)+">");return}const r=process.argv[1].split(".").reduce((o,k)=>o==null?o:o[k],v);console.log(r!==null&&typeof r==="object"?JSON.stringify(r):r)})' "$1"; }
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc | sed 's/^\./0./'; }
@@ -52,16 +56,25 @@ for f in "$dist"/lib/*.jar; do
     upload "lib/$name" "$f" | sed 's/^/ship\t/' >>"$manifest"
   fi
 done
-upload config.yaml "$dist/conf/config.yaml" | sed 's/^/ship\t/' >>"$manifest"
+# Flink 1.20 reads conf/config.yaml, or the legacy flink-conf.yaml when that is what exists.
+conf_file=config.yaml
+[ -f "$dist/conf/config.yaml" ] || conf_file=flink-conf.yaml
+upload "$conf_file" "$dist/conf/$conf_file" | sed 's/^/ship\t/' >>"$manifest"
 upload log4j.properties "$dist/conf/log4j.properties" | sed 's/^/ship\t/' >>"$manifest"
 echo "uploaded $(wc -l <"$manifest") files in $(since "$t0") s"
 
-java_opts="$(sed -n 's/^ *all: \(--add-.*\)$/\1/p' "$dist/conf/config.yaml" | head -1) -XX:+UseSerialGC"
+# Java 17 flags: conf/java17.options (one per line) if the distribution has it, else the
+# env.java.default-opts.all value of conf/config.yaml.
+if [ -f "$dist/conf/java17.options" ]; then
+  java_opts="$(grep -v '^#' "$dist/conf/java17.options" | tr '\n' ' ') -XX:+UseSerialGC"
+else
+  java_opts="$(sed -n 's/^ *all: \(--add-.*\)$/\1/p' "$dist/conf/$conf_file" | head -1) -XX:+UseSerialGC"
+fi
 
 # JobManager process of 1024 MB: heap 448m, off-heap 128m, metaspace 256m, overhead 192m.
-body="$(node - "$manifest" "$app" "$user" "$hdfs$stage" "$hdfs/user/$user" "$java_opts" <<'NODE'
+body="$(node - "$manifest" "$app" "$user" "$hdfs$stage" "$hdfs/user/$user" "$java_opts" "$conf_file" <<'NODE'
 const fs = require("fs");
-const [manifest, app, user, stageUri, homeUri, javaOpts] = process.argv.slice(2);
+const [manifest, app, user, stageUri, homeUri, javaOpts, confFile] = process.argv.slice(2);
 const rows = fs.readFileSync(manifest, "utf8").trim().split("\n").map(l => {
   const [kind, key, uri, size, mtime] = l.split("\t");
   return { kind, key, uri, size: Number(size), mtime: Number(mtime) };
@@ -72,7 +85,7 @@ const desc = r => JSON.stringify({ resourceKey: r.key, path: r.uri, size: r.size
 const dist = rows.find(r => r.kind === "dist");
 const ship = rows.filter(r => r.kind === "ship");
 const jars = ship.filter(r => r.key.endsWith(".jar")).map(r => r.key).sort();
-const flinkClasspath = [...jars, dist.key, "config.yaml"].join(":") + ":";
+const flinkClasspath = [...jars, dist.key, confFile].join(":") + ":";
 const env = {
   _FLINK_CLASSPATH: flinkClasspath,
   CLASSPATH: flinkClasspath + ":$HADOOP_CONF_DIR",
@@ -133,10 +146,10 @@ for _ in $(seq 1 120); do curl -sf "$flink/overview" >/dev/null && break; sleep 
 echo "Flink REST $flink up after $(since "$t0") s: $(curl -sf "$flink/overview")"
 echo "via RM proxy: $(curl -sf "$rm_url/proxy/$app/config" | head -c 120)"
 
-up="$(curl -sf -X POST -H 'Expect:' -F "jarfile=@$dist/examples/streaming/WordCount.jar" "$flink/jars/upload")"
+up="$(curl -sf -X POST -H 'Expect:' -F "jarfile=@$example" "$flink/jars/upload")"
 jar_id="$(echo "$up" | json filename)"; jar_id="${jar_id##*/}"
 run="$(curl -s -X POST -H 'Content-Type: application/json' \
-  -d '{"entryClass":"org.apache.flink.streaming.examples.wordcount.WordCount"}' "$flink/jars/$jar_id/run")"
+  -d '{}' "$flink/jars/$jar_id/run")"
 job="$(echo "$run" | json jobid)"
 [ "$job" != undefined ] || { echo "run failed: $run"; exit 1; }
 jstate=""
@@ -145,7 +158,7 @@ for _ in $(seq 1 480); do
   case "$jstate" in FINISHED|FAILED|CANCELED) break;; esac
   sleep 0.25
 done
-echo "WordCount $job: $jstate after $(since "$t0") s; $(curl -sf "$flink/overview")"
+echo "$(basename "$example") $job: $jstate after $(since "$t0") s; $(curl -sf "$flink/overview")"
 containers="$(curl -sf "$rm_url/ws/v1/cluster/apps/$app" | json app.runningContainers)"
 echo "running containers of $app: $containers"
 

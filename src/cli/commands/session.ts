@@ -1,0 +1,146 @@
+import { MIB } from '../../config/values/memory.js';
+import type { SessionEvent, SessionOptions } from '../../operations/session/index.js';
+import { EXIT, ExitError } from '../exit.js';
+import { formatDiagnostics, style, writeJson, type Io, type OutputFormat } from '../output.js';
+
+export interface SessionArgs {
+  readonly output: OutputFormat;
+  readonly flinkConfDir?: string | undefined;
+  readonly yarnConfDir?: string | undefined;
+  readonly flinkHome?: string | undefined;
+  readonly rm?: string | undefined;
+  readonly user?: string | undefined;
+  readonly dynamicProperties: Readonly<Record<string, string>>;
+  readonly jobManagerMemory?: string | undefined;
+  readonly taskManagerMemory?: string | undefined;
+  readonly slots?: number | undefined;
+  readonly name?: string | undefined;
+  readonly queue?: string | undefined;
+  readonly nodeLabel?: string | undefined;
+  readonly applicationType?: string | undefined;
+  readonly ship?: readonly string[] | undefined;
+  readonly jar?: string | undefined;
+  readonly zookeeperNamespace?: string | undefined;
+  readonly applicationId?: string | undefined;
+  readonly detached: boolean;
+  readonly noWait: boolean;
+  readonly timeout?: number | undefined;
+  readonly dryRun: boolean;
+  readonly hadoopVersion?: string | undefined;
+}
+
+/** yarn-session.sh's flags become the configuration keys Flink's CLI sets for them. */
+export function flagProperties(args: SessionArgs): Record<string, string> {
+  const out: Record<string, string> = {};
+  const memory = (v: string) => (/^\d+$/.test(v.trim()) ? `${v.trim()}m` : v.trim());
+  if (args.jobManagerMemory !== undefined) out['jobmanager.memory.process.size'] = memory(args.jobManagerMemory);
+  if (args.taskManagerMemory !== undefined) out['taskmanager.memory.process.size'] = memory(args.taskManagerMemory);
+  if (args.slots !== undefined) out['taskmanager.numberOfTaskSlots'] = String(args.slots);
+  if (args.name !== undefined) out['yarn.application.name'] = args.name;
+  if (args.queue !== undefined) out['yarn.application.queue'] = args.queue;
+  if (args.nodeLabel !== undefined) out['yarn.application.node-label'] = args.nodeLabel;
+  if (args.applicationType !== undefined) out['yarn.application.type'] = args.applicationType;
+  return { ...out, ...args.dynamicProperties };
+}
+
+export async function runSession(args: SessionArgs, io: Io): Promise<void> {
+  if (args.applicationId !== undefined && !args.dryRun) {
+    throw new ExitError(
+      EXIT.usage,
+      'Attaching to a running session (-id) is not implemented yet; use flink-yarn status APPID to see it, and flink-yarn kill APPID to stop it.',
+    );
+  }
+  if (!args.detached && !args.dryRun) {
+    throw new ExitError(
+      EXIT.usage,
+      'Attached mode is not implemented yet: pass -d (detached), and stop the session later with flink-yarn kill APPID.',
+    );
+  }
+  const { deploySession } = await import('../../operations/session/index.js');
+  const s = style(io.stderr, io.env);
+  const started = Date.now();
+  const options: SessionOptions = {
+    flinkConfDir: args.flinkConfDir,
+    yarnConfDir: args.yarnConfDir,
+    flinkHome: args.flinkHome,
+    rm: args.rm,
+    user: args.user,
+    dynamicProperties: flagProperties(args),
+    shipFiles: args.ship ?? [],
+    distJar: args.jar,
+    zookeeperNamespace: args.zookeeperNamespace,
+    detached: args.detached,
+    noWait: args.noWait,
+    ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
+    dryRun: args.dryRun,
+    hadoopVersion: args.hadoopVersion,
+    applicationId: args.applicationId,
+    env: io.env,
+    cwd: io.cwd,
+    onEvent: (e) => progress(e, io, s, started),
+  };
+  const result = await deploySession(options);
+  if (args.output === 'json') {
+    const { plan, state, trackingUrl, restAddress } = result;
+    return writeJson(io, args.dryRun ? plan : { ...plan, state, trackingUrl, restAddress });
+  }
+  const plan = result.plan as {
+    applicationId: string;
+    clusterId: string;
+    attempts: { requested: number; cap: number; effective: number };
+    diagnostics: [];
+  };
+  const out = style(io.stdout, io.env);
+  if (args.dryRun) {
+    io.stdout.write(`${formatDiagnostics(plan.diagnostics, out, io.cwd)}${JSON.stringify(result.plan, null, 2)}\n`);
+    return;
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  io.stdout.write(
+    [
+      out.green(`Flink session ${plan.applicationId} is ${result.state} (${seconds} s).`),
+      `  JobManager web UI  ${result.restAddress ?? '(not yet known)'}`,
+      `  YARN tracking URL  ${result.trackingUrl ?? '-'}`,
+      `  HA cluster-id      ${plan.clusterId}`,
+      `  AM attempts        ${plan.attempts.effective} (asked ${plan.attempts.requested}, cluster cap ${plan.attempts.cap})`,
+      `  uploaded           ${(result.bytesUploaded / MIB).toFixed(1)} MB to ${result.stagingDir ?? '-'}`,
+      ...(result.propertiesFile !== null ? [`  properties file    ${result.propertiesFile}`] : []),
+      `Stop it with: flink-yarn kill ${plan.applicationId}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, started: number): void {
+  const t = `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(6);
+  const say = (text: string): void => {
+    io.stderr.write(`${s.dim(t)} ${text}\n`);
+  };
+  switch (e.kind) {
+    case 'preflight':
+      return say(e.detail);
+    case 'diagnostic':
+      if (e.diagnostic.severity !== 'info')
+        say(
+          `${e.diagnostic.severity === 'error' ? s.red('error') : s.yellow('warning')} ${e.diagnostic.code}: ${e.diagnostic.message}`,
+        );
+      return;
+    case 'application-id':
+      return say(`application id ${e.applicationId}`);
+    case 'staging':
+      return say(`uploading ${e.files} files (${(e.bytes / MIB).toFixed(1)} MB) to ${e.dir}`);
+    case 'staged':
+      return say(`uploaded ${e.files} files in ${(e.ms / 1000).toFixed(1)} s`);
+    case 'submitted':
+      return say(`submitted ${e.applicationId}`);
+    case 'state':
+      return say(`YARN state ${e.state}`);
+    case 'cleanup':
+      return say(`cleanup: ${e.detail}`);
+    case 'rm-failover':
+      return say(`ResourceManager ${e.from} failed (${e.reason}); failing over`);
+    case 'rm-retry':
+    case 'rm-active':
+      return;
+  }
+}

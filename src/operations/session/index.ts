@@ -1,0 +1,389 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { loadConfig, resolveFlinkConfDir, resolveYarnConfDir, type Env } from '../../config/load.js';
+import { OPTIONS } from '../../config/flink/options.js';
+import { parseHostPort } from '../../config/values/lists.js';
+import type { Diagnostic } from '../../diagnostics/index.js';
+import { FlinkYarnError, UsageError } from '../../errors/index.js';
+import { defaultFsUri, hdfsEndpoints, WebHdfsClient } from '../../hdfs/webhdfs-client.js';
+import type { StagedResource } from '../../session/am-container.js';
+import { buildSessionPlan, planHasErrors, publicPlan, type SessionPlan } from '../../session/plan.js';
+import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
+import { quorumMembers } from '../../validation/rules/ha.js';
+import { rmEndpoints } from '../../yarn/endpoints.js';
+import type { YarnAppState } from '../../yarn/model.js';
+import { ResourceManagerClient, type RmEvent } from '../../yarn/rm-client.js';
+import { restAddressOf } from '../applications.js';
+import { readDistribution, type LocalFile } from './dist.js';
+
+/** Everything `yarn-session` / `flink-yarn session` accepts. */
+export interface SessionOptions {
+  readonly flinkConfDir?: string | undefined;
+  readonly yarnConfDir?: string | undefined;
+  /** @default $FLINK_HOME */
+  readonly flinkHome?: string | undefined;
+  readonly rm?: string | undefined;
+  readonly user?: string | undefined;
+  /** -D, plus what the short flags (-jm, -s, -nm ...) translate to. */
+  readonly dynamicProperties?: Readonly<Record<string, string>>;
+  /** -t */
+  readonly shipFiles?: readonly string[];
+  /** -j */
+  readonly distJar?: string | undefined;
+  /** -z */
+  readonly zookeeperNamespace?: string | undefined;
+  /** -d: return once RUNNING (or right after submission with noWait). */
+  readonly detached: boolean;
+  readonly noWait?: boolean;
+  /** Bound on the wait for RUNNING. @default 300000 */
+  readonly timeoutMs?: number;
+  /** Print the plan; submit and create nothing. */
+  readonly dryRun?: boolean;
+  /** With applicationId, a dry run needs no ResourceManager. */
+  readonly hadoopVersion?: string | undefined;
+  readonly applicationId?: string | undefined;
+  /** Where .yarn-properties-<user> goes. @default yarn.properties-file.location, then the OS temp dir */
+  readonly propertiesDir?: string | undefined;
+  /** @default process.env */
+  readonly env?: Env;
+  readonly cwd?: string;
+  readonly onEvent?: (event: SessionEvent) => void;
+}
+
+export type SessionEvent =
+  | { readonly kind: 'preflight'; readonly detail: string }
+  | { readonly kind: 'application-id'; readonly applicationId: string }
+  | { readonly kind: 'staging'; readonly files: number; readonly bytes: number; readonly dir: string }
+  | { readonly kind: 'staged'; readonly files: number; readonly bytes: number; readonly ms: number }
+  | { readonly kind: 'submitted'; readonly applicationId: string }
+  | { readonly kind: 'state'; readonly state: YarnAppState; readonly elapsedMs: number }
+  | { readonly kind: 'cleanup'; readonly detail: string }
+  | { readonly kind: 'diagnostic'; readonly diagnostic: Diagnostic }
+  | RmEvent;
+
+export interface SessionResult {
+  readonly plan: Record<string, unknown>;
+  readonly state: YarnAppState | 'PLANNED' | 'SUBMITTED';
+  readonly trackingUrl: string | null;
+  readonly restAddress: string | null;
+  readonly propertiesFile: string | null;
+  readonly bytesUploaded: number;
+  readonly stagingDir: string | null;
+}
+
+/** Flink's name for a session cluster on YARN. */
+const DEFAULT_NAME = 'Flink session cluster';
+const POLL_MS = 250;
+
+/** Deploys a Flink session cluster on YARN, or plans one (dry run). Cleans up after any failure. */
+export async function deploySession(options: SessionOptions): Promise<SessionResult> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const onEvent = options.onEvent ?? (() => undefined);
+  const user = options.user ?? env.HADOOP_USER_NAME ?? userInfo().username;
+  const flinkDir = resolveFlinkConfDir({ flinkConfDir: options.flinkConfDir, env, cwd });
+  const yarnDir = resolveYarnConfDir({ yarnConfDir: options.yarnConfDir, env, cwd });
+  const config = loadConfig({
+    flinkConfDir: flinkDir.dir,
+    yarnConfDir: yarnDir?.dir,
+    hdfs: true,
+    dynamicProperties: options.dynamicProperties ?? {},
+    expansion: { env, systemProperties: { 'user.name': user, 'java.io.tmpdir': tmpdir() } },
+  });
+  const flinkHome = options.flinkHome ?? env.FLINK_HOME;
+  if (flinkHome === undefined)
+    throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
+  const shipFiles = [...(options.shipFiles ?? []), ...listValue(config.flink.string(OPTIONS.shipFiles))];
+  const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir.dir, distJar: options.distJar, shipFiles });
+  const defaultFs = defaultFsUri(config.hadoop);
+  const configName = 'flink-conf.yaml';
+
+  const planFor = (
+    applicationId: string,
+    hadoopVersion: string,
+    resources: readonly StagedResource[],
+    homeDir: string,
+    maximumCapability?: { memory: number; vCores: number },
+  ): SessionPlan =>
+    buildSessionPlan({
+      config,
+      hadoopVersion,
+      applicationId,
+      entrypoint: 'session',
+      zookeeperNamespace: options.zookeeperNamespace,
+      detached: options.detached,
+      user,
+      defaultFs,
+      homeDir,
+      resources,
+      maximumCapability,
+      defaultName: DEFAULT_NAME,
+    });
+  const unstaged = (applicationId: string, homeDir: string): StagedResource[] =>
+    [...dist.files, { key: configName, path: '', size: 0, role: 'config' as const }].map((f) => ({
+      key: f.key,
+      uri: `${defaultFs}${homeDir}/.flink/${applicationId}/${f.key}`,
+      size: f.size,
+      modificationTime: 0,
+      visibility: 'APPLICATION',
+      type: 'FILE',
+      role: f.role === 'dist' ? 'dist' : f.role,
+    }));
+
+  // A dry run with a version and an id needs no cluster at all.
+  if (options.dryRun === true && options.hadoopVersion !== undefined && options.applicationId !== undefined) {
+    const homeDir = `/user/${user}`;
+    const plan = planFor(
+      options.applicationId,
+      options.hadoopVersion,
+      unstaged(options.applicationId, homeDir),
+      homeDir,
+    );
+    return planned(plan);
+  }
+
+  const rm = new ResourceManagerClient({
+    endpoints: rmEndpoints(config.yarnSite, { override: options.rm, localHost: hostname() }),
+    user,
+    onEvent,
+  });
+  const info = await rm.clusterInfo();
+  onEvent({
+    kind: 'preflight',
+    detail: `ResourceManager ${rm.activeEndpoint ?? rmEndpoints(config.yarnSite, { override: options.rm, localHost: hostname() })[0]} is ${info.haState}, Hadoop ${info.hadoopVersion}`,
+  });
+  const hadoopVersion = options.hadoopVersion ?? info.hadoopVersion;
+
+  if (options.dryRun === true) {
+    const applicationId = options.applicationId ?? 'application_0000000000000_0000';
+    const homeDir = `/user/${user}`;
+    return planned(planFor(applicationId, hadoopVersion, unstaged(applicationId, homeDir), homeDir));
+  }
+
+  // Pre-flight, before anything is created: the plan's errors, and the ZooKeeper quorum.
+  const preliminary = planFor(
+    'application_0000000000000_0000',
+    hadoopVersion,
+    unstaged('application_0000000000000_0000', `/user/${user}`),
+    `/user/${user}`,
+  );
+  for (const d of preliminary.diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
+  if (planHasErrors(preliminary)) throw new SessionPlanError(preliminary.diagnostics);
+  await checkQuorum(config.flink.string(OPTIONS.zkQuorum), preliminary, onEvent);
+
+  const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(config.hadoop, hostname()), user });
+  const created = await rm.newApplication();
+  const applicationId = created.applicationId;
+  onEvent({ kind: 'application-id', applicationId });
+  let stagingDir: string | null = null;
+  let submitted = false;
+  const tempDir = mkdtempSync(join(tmpdir(), 'flink-yarn-'));
+  try {
+    const homeDir = await hdfs.homeDirectory();
+    stagingDir = `${homeDir}/.flink/${applicationId}`;
+    const firstPlan = planFor(
+      applicationId,
+      hadoopVersion,
+      unstaged(applicationId, homeDir),
+      homeDir,
+      created.maximumResourceCapability,
+    );
+    if (planHasErrors(firstPlan)) throw new SessionPlanError(firstPlan.diagnostics);
+
+    // Stage: the distribution, the log config, ship files, and the configuration as shipped.
+    const configPath = join(tempDir, configName);
+    writeFileSync(configPath, renderLegacyConfig(firstPlan.shippedConfig));
+    const files: LocalFile[] = [...dist.files, { key: configName, path: configPath, size: 0, role: 'ship' }];
+    const bytes = files.reduce((n, f) => n + f.size, 0);
+    onEvent({ kind: 'staging', files: files.length, bytes, dir: `${defaultFs}${stagingDir}` });
+    const started = Date.now();
+    await hdfs.mkdirs(stagingDir, '700');
+    const staged: StagedResource[] = [];
+    for (const f of files) {
+      const status = await hdfs.upload(f.path, `${stagingDir}/${f.key}`, { overwrite: true });
+      staged.push({
+        key: f.key,
+        uri: `${defaultFs}${stagingDir}/${f.key}`,
+        size: status.length,
+        modificationTime: status.modificationTime,
+        visibility: 'APPLICATION',
+        type: 'FILE',
+        role: f.key === configName ? 'config' : f.role,
+      });
+    }
+    const uploaded = staged.reduce((n, s) => n + s.size, 0);
+    onEvent({ kind: 'staged', files: staged.length, bytes: uploaded, ms: Date.now() - started });
+
+    const plan = planFor(applicationId, hadoopVersion, staged, homeDir, created.maximumResourceCapability);
+    submitted = true;
+    await rm.submit(plan.submission);
+    onEvent({ kind: 'submitted', applicationId });
+    if (options.noWait === true) return result(plan, 'SUBMITTED', null, null, null, uploaded, stagingDir);
+
+    const app = await waitForRunning(rm, applicationId, options.timeoutMs ?? 300_000, onEvent);
+    const restAddress = restAddressOf(app);
+    const propertiesFile = writePropertiesFile(options, config, user, applicationId);
+    return result(plan, app.state, app.trackingUrl ?? null, restAddress, propertiesFile, uploaded, stagingDir);
+  } catch (e) {
+    await cleanUp({ rm, hdfs, applicationId, stagingDir, submitted, onEvent });
+    throw e;
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** The plan's errors, as an error that carries them. */
+export class SessionPlanError extends FlinkYarnError {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super('VALIDATION_FAILED', `Not deploying: ${errors.map((d) => `${d.code}: ${d.message}`).join(' ')}`);
+    this.diagnostics = diagnostics;
+  }
+}
+
+async function waitForRunning(
+  rm: ResourceManagerClient,
+  applicationId: string,
+  timeoutMs: number,
+  onEvent: (e: SessionEvent) => void,
+) {
+  const started = Date.now();
+  let last: YarnAppState | undefined;
+  for (;;) {
+    const app = await rm.app(applicationId);
+    if (app.state !== last) {
+      last = app.state;
+      onEvent({ kind: 'state', state: app.state, elapsedMs: Date.now() - started });
+    }
+    if (app.state === 'RUNNING' || app.state === 'FINISHED') return app;
+    if (app.state === 'FAILED' || app.state === 'KILLED') {
+      throw new FlinkYarnError(
+        'VALIDATION_FAILED',
+        `The session ${applicationId} is ${app.state}. YARN says: ${app.diagnostics.trim() || '(no diagnostics)'}${app.amContainerLogs ? ` JobManager logs: ${app.amContainerLogs}` : ''}`,
+      );
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new FlinkYarnError(
+        'TIMEOUT',
+        `The session ${applicationId} was still ${app.state} after ${Math.round(timeoutMs / 1000)} s (--timeout); it has been killed.${app.amContainerLogs ? ` JobManager logs: ${app.amContainerLogs}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** Whatever this run created goes: the application (killed), and its staging directory. */
+async function cleanUp(o: {
+  rm: ResourceManagerClient;
+  hdfs: WebHdfsClient;
+  applicationId: string;
+  stagingDir: string | null;
+  submitted: boolean;
+  onEvent: (e: SessionEvent) => void;
+}): Promise<void> {
+  if (o.submitted) {
+    try {
+      const state = await o.rm.kill(o.applicationId, {
+        diagnostics: 'Killed by flink-yarn: the deployment failed',
+        timeoutMs: 60_000,
+      });
+      o.onEvent({ kind: 'cleanup', detail: `application ${o.applicationId} is ${state}` });
+    } catch (e) {
+      o.onEvent({ kind: 'cleanup', detail: `could not kill ${o.applicationId}: ${(e as Error).message}` });
+    }
+  }
+  if (o.stagingDir !== null) {
+    try {
+      await o.hdfs.delete(o.stagingDir, true);
+      o.onEvent({ kind: 'cleanup', detail: `removed ${o.stagingDir}` });
+    } catch (e) {
+      o.onEvent({ kind: 'cleanup', detail: `could not remove ${o.stagingDir}: ${(e as Error).message}` });
+    }
+  }
+}
+
+/** Checks that the quorum's members accept connections; one dead host must not hang the check. */
+async function checkQuorum(
+  quorum: string | undefined,
+  plan: SessionPlan,
+  onEvent: (e: SessionEvent) => void,
+): Promise<void> {
+  if (quorum === undefined || !plan.shippedConfig['high-availability.type']?.toLowerCase().includes('zookeeper'))
+    return;
+  const members = quorumMembers(quorum).map((m) => ({ text: m, hp: parseHostPort(m) }));
+  const results = await Promise.all(
+    members.map(async (m) => ({ ...m, ok: m.hp !== undefined && (await reachable(m.hp.host, m.hp.port, 3_000)) })),
+  );
+  const up = results.filter((r) => r.ok).length;
+  onEvent({
+    kind: 'preflight',
+    detail: `ZooKeeper: ${up}/${results.length} quorum members answer (${results.map((r) => `${r.text} ${r.ok ? 'up' : 'down'}`).join(', ')})`,
+  });
+  if (up <= results.length / 2) {
+    throw new FlinkYarnError(
+      'VALIDATION_FAILED',
+      `Only ${up} of ${results.length} ZooKeeper servers in high-availability.zookeeper.quorum answer, which is no majority: the JobManager could not elect a leader. Start ZooKeeper or fix the quorum.`,
+    );
+  }
+}
+
+function reachable(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('connect', () => done(true));
+    socket.on('error', () => done(false));
+  });
+}
+
+function writePropertiesFile(
+  options: SessionOptions,
+  config: { flink: { raw(k: string): { value: string } | undefined } },
+  user: string,
+  applicationId: string,
+): string {
+  const dir = options.propertiesDir ?? config.flink.raw('yarn.properties-file.location')?.value ?? tmpdir();
+  const path = join(dir, yarnPropertiesFileName(user));
+  writeFileSync(
+    path,
+    renderYarnProperties({ applicationId, dynamicProperties: options.dynamicProperties ?? {} }, new Date()),
+  );
+  return path;
+}
+
+/** Flink's legacy format: one `key: value` per line, which 1.x reads whatever the values hold. */
+export function renderLegacyConfig(config: Readonly<Record<string, string>>): string {
+  return `${Object.entries(config)
+    .map(([k, v]) => `${k}: ${v.replace(/\n/g, ' ')}`)
+    .join('\n')}\n`;
+}
+
+function planned(plan: SessionPlan): SessionResult {
+  return result(plan, 'PLANNED', null, null, null, 0, null);
+}
+
+function result(
+  plan: SessionPlan,
+  state: SessionResult['state'],
+  trackingUrl: string | null,
+  restAddress: string | null,
+  propertiesFile: string | null,
+  bytesUploaded: number,
+  stagingDir: string | null,
+): SessionResult {
+  return { plan: publicPlan(plan), state, trackingUrl, restAddress, propertiesFile, bytesUploaded, stagingDir };
+}
+
+function listValue(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[;,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

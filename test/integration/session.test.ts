@@ -1,0 +1,170 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import zookeeper from 'node-zookeeper-client';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
+import { cli } from '../cli/run.js';
+
+const cluster = inject('minicluster');
+const user = process.env.HADOOP_USER_NAME ?? process.env.USER ?? 'root';
+const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
+const started: string[] = [];
+
+/** A Flink conf dir for this cluster: ZooKeeper HA, HDFS storage, 10 attempts against a cap of 2. */
+function confDir(extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flink-yarn-it-conf-'));
+  writeFileSync(
+    join(dir, 'flink-conf.yaml'),
+    [
+      'high-availability.type: zookeeper',
+      `high-availability.zookeeper.quorum: ${cluster.zookeeper}`,
+      'high-availability.storageDir: hdfs:///flink/recovery',
+      'yarn.application-attempts: 10',
+      'yarn.application-attempt-failures-validity-interval: 5 min',
+      'jobmanager.memory.process.size: 1024m',
+      'taskmanager.memory.process.size: 1024m',
+      extra,
+    ].join('\n'),
+  );
+  copyFileSync(join(cluster.flinkHome, 'conf', 'log4j.properties'), join(dir, 'log4j.properties'));
+  return dir;
+}
+
+const common = (conf: string) => [
+  '--flink-conf-dir',
+  conf,
+  '--yarn-conf-dir',
+  cluster.confDir,
+  '--flink-home',
+  cluster.flinkHome,
+  '-o',
+  'json',
+];
+const session = (conf: string, ...more: string[]) => cli(['session', ...common(conf), ...more]);
+/** The drop-in: the yarn-session binary with yarn-session.sh's flags. */
+const yarnSession = (conf: string, ...more: string[]) => cli([...common(conf), ...more], {}, 'yarn-session');
+
+async function appsNamed(name: string) {
+  return (await rm.apps({ applicationTypes: ['Apache Flink'] })).filter((a) => a.name === name);
+}
+
+async function hdfsExists(path: string): Promise<boolean> {
+  const r = await fetch(`${cluster.webhdfs}/webhdfs/v1${path}?op=GETFILESTATUS&user.name=${user}`);
+  return r.status === 200;
+}
+
+afterAll(async () => {
+  for (const id of started) await rm.kill(id).catch(() => undefined);
+});
+
+describe('yarn-session -d on the real cluster, with a real Flink 1.20 JobManager as the AM', () => {
+  it('reaches RUNNING with HA: REST answers, ZooKeeper has the HA nodes, the shipped config has the cluster-id', async () => {
+    const r = yarnSession(confDir(), '-d', '-nm', 'it-session', '-s', '2');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    started.push(out.applicationId);
+    expect(out.state).toBe('RUNNING');
+    expect(out.clusterId).toBe(out.applicationId);
+    expect(out.attempts).toEqual({ requested: 10, cap: 2, effective: 2 });
+    expect(out.diagnostics.find((d: { code: string }) => d.code === 'ATTEMPTS_CAPPED_BY_YARN').message).toMatch(
+      /YARN will use 2/,
+    );
+
+    // Flink's REST API answers at the reported address.
+    const overview = (await (await fetch(`${out.restAddress}/overview`)).json()) as { 'flink-version': string };
+    expect(overview['flink-version']).toMatch(/^1\.20\./);
+
+    // The HA nodes live under /flink/<applicationId>.
+    const zk = zookeeper.createClient(cluster.zookeeper, { sessionTimeout: 10_000 });
+    await new Promise<void>((resolve) => {
+      zk.once('connected', resolve);
+      zk.connect();
+    });
+    try {
+      const children = await new Promise<string[]>((resolve, reject) =>
+        zk.getChildren(`/flink/${out.applicationId}`, (e, c) => (e ? reject(e) : resolve(c))),
+      );
+      expect(children).toContain('leader');
+    } finally {
+      zk.close();
+    }
+
+    // The configuration the JobManager got says cluster-id = application id.
+    const home = (
+      (await (await fetch(`${cluster.webhdfs}/webhdfs/v1/?op=GETHOMEDIRECTORY&user.name=${user}`)).json()) as {
+        Path: string;
+      }
+    ).Path;
+    const shipped = await (
+      await fetch(
+        `${cluster.webhdfs}/webhdfs/v1${home}/.flink/${out.applicationId}/flink-conf.yaml?op=OPEN&user.name=${user}`,
+      )
+    ).text();
+    expect(shipped).toContain(`high-availability.cluster-id: ${out.applicationId}`);
+
+    // YARN agrees on everything.
+    const app = await rm.app(out.applicationId);
+    expect(app.state).toBe('RUNNING');
+    expect(app.applicationType).toBe('Apache Flink');
+    expect(app.name).toBe('it-session');
+  });
+
+  it('refuses before submitting when the JobManager does not fit, and leaves nothing behind', async () => {
+    const r = session(confDir(), '-d', '-nm', 'it-too-big', '-jm', '100000');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/AM_MEMORY_OVER_MAX/);
+    expect(await appsNamed('it-too-big')).toEqual([]);
+  });
+
+  it('cleans up when the AM fails at once: the app is gone from RUNNING and its staging removed', async () => {
+    // The AM's java does not exist, so every attempt exits at once.
+    const r = session(confDir('containerized.master.env.JAVA_HOME: /nonexistent-java'), '-d', '-nm', 'it-am-fails');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/FAILED|KILLED/);
+    const [app] = await appsNamed('it-am-fails');
+    expect(app).toBeDefined();
+    expect(['FAILED', 'KILLED']).toContain(app!.state);
+    const home = (
+      (await (await fetch(`${cluster.webhdfs}/webhdfs/v1/?op=GETHOMEDIRECTORY&user.name=${user}`)).json()) as {
+        Path: string;
+      }
+    ).Path;
+    expect(await hdfsExists(`${home}/.flink/${app!.id}`)).toBe(false);
+  });
+
+  it('kills and cleans up on --timeout', async () => {
+    const r = session(confDir(), '-d', '-nm', 'it-timeout', '--timeout', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--timeout/);
+    const [app] = await appsNamed('it-timeout');
+    expect(app?.state).toBe('KILLED');
+    const home = (
+      (await (await fetch(`${cluster.webhdfs}/webhdfs/v1/?op=GETHOMEDIRECTORY&user.name=${user}`)).json()) as {
+        Path: string;
+      }
+    ).Path;
+    expect(await hdfsExists(`${home}/.flink/${app!.id}`)).toBe(false);
+  });
+
+  it('plans offline with --dry-run, creating nothing', () => {
+    const r = session(
+      confDir(),
+      '--dry-run',
+      '--hadoop-version',
+      '3.4.2',
+      '--applicationId',
+      'application_1700000000000_0001',
+      '--rm',
+      'http://127.0.0.1:1',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan).toMatchObject({
+      applicationId: 'application_1700000000000_0001',
+      clusterId: 'application_1700000000000_0001',
+      hadoopVersion: '3.4.2',
+    });
+    expect(plan.submission['am-container-spec'].commands.command).toContain('YarnSessionClusterEntrypoint');
+  });
+});
