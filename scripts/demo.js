@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// npm run demo: a real local YARN + HDFS + ZooKeeper, and flink-yarn pointed at it.
+// npm run demo: a real local YARN + HDFS + ZooKeeper, and a highly available Flink session on it,
+// deployed with this tool's yarn-session.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'flink-yarn.cjs');
-const run = (args, { json = false } = {}) => {
-  console.error(`\n$ flink-yarn ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [bin, ...args], {
+const bin = (name) => join(root, 'bin', `${name}.cjs`);
+const run = (name, args, { json = false } = {}) => {
+  console.error(`\n$ ${name} ${args.join(' ')}`);
+  const r = spawnSync(process.execPath, [bin(name), ...args], {
     stdio: ['inherit', json ? 'pipe' : 'inherit', 'inherit'],
     encoding: 'utf8',
   });
@@ -15,30 +18,46 @@ const run = (args, { json = false } = {}) => {
   return json ? JSON.parse(r.stdout) : undefined;
 };
 
-const cluster = run(['minicluster', 'start', '--output', 'json'], { json: true });
-console.log(`
-A real YARN ResourceManager + NodeManager, HDFS and ZooKeeper are running locally:
-  YARN UI      ${cluster.rm}/cluster
-  WebHDFS      ${cluster.webhdfs}/webhdfs/v1/?op=LISTSTATUS
-  ZooKeeper    ${cluster.zookeeper}
-  Hadoop conf  ${cluster.confDir}
-  Flink home   ${cluster.flinkHome}`);
+const cluster = run('flink-yarn', ['minicluster', 'start', '--output', 'json'], { json: true });
 
-run([
-  'validate',
-  '--flink-conf-dir',
-  join(root, 'conf', 'yarn-session-ha'),
-  '--yarn-conf-dir',
-  cluster.confDir,
-  '-D',
-  `high-availability.zookeeper.quorum=${cluster.zookeeper}`,
-]);
-run(['list', '--all-types', '--yarn-conf-dir', cluster.confDir]);
+// A Flink configuration for this cluster: ZooKeeper HA, recovery data on HDFS, 10 attempts
+// asked for against the cluster's cap of 2 (the plan says so).
+const conf = join(homedir(), '.flink-yarn', 'demo-conf');
+mkdirSync(conf, { recursive: true });
+writeFileSync(
+  join(conf, 'flink-conf.yaml'),
+  [
+    'high-availability.type: zookeeper',
+    `high-availability.zookeeper.quorum: ${cluster.zookeeper}`,
+    'high-availability.storageDir: hdfs:///flink/recovery',
+    'yarn.application-attempts: 10',
+    'yarn.application-attempt-failures-validity-interval: 5 min',
+    'jobmanager.memory.process.size: 1024m',
+    'taskmanager.memory.process.size: 1024m',
+    'taskmanager.numberOfTaskSlots: 2',
+    '',
+  ].join('\n'),
+);
+copyFileSync(join(cluster.flinkHome, 'conf', 'log4j.properties'), join(conf, 'log4j.properties'));
+
+const common = ['--flink-conf-dir', conf, '--yarn-conf-dir', cluster.confDir, '--flink-home', cluster.flinkHome];
+run('flink-yarn', ['validate', ...common.slice(0, 4)]);
+const session = run('yarn-session', [...common, '-d', '-nm', 'flink-yarn demo', '--output', 'json'], { json: true });
 
 console.log(`
-Try it yourself:
+A real YARN ResourceManager + NodeManager, HDFS and ZooKeeper run locally, and a highly
+available Flink ${cluster.flinkHome.replace(/.*flink-/, '')} session runs on them, its JobManager being the YARN ApplicationMaster:
+
+  YARN UI        ${cluster.rm}/cluster/app/${session.applicationId}
+  Flink UI       ${session.restAddress}
+  ZooKeeper      ${cluster.zookeeper}  path /flink/${session.clusterId}
+  AM attempts    ${session.attempts.effective} (asked ${session.attempts.requested}; the cluster caps them at ${session.attempts.cap})
+
+Try:
   export HADOOP_CONF_DIR=${cluster.confDir}
-  npx flink-yarn list --all-types
-  npx flink-yarn validate --flink-conf-dir conf/yarn-session-ha
-Stop everything with:
+  npx flink-yarn list
+  npx flink-yarn status ${session.applicationId}
+  npx flink-yarn attempts ${session.applicationId}
+Stop the session, then the cluster:
+  npx flink-yarn kill ${session.applicationId} --yes
   npx flink-yarn minicluster stop`);
