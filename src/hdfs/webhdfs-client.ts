@@ -1,3 +1,4 @@
+import type { RestClientOptions } from '../http/client-options.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -11,21 +12,13 @@ export { HdfsError, HdfsUnreachableError } from './errors.js';
 export type { HdfsChecksum, HdfsFileStatus, HdfsFileType } from './model.js';
 import { normalizeChecksum, normalizeFileStatus, type HdfsChecksum, type HdfsFileStatus } from './model.js';
 
-export interface WebHdfsClientOptions {
-  /** NameNode web base URLs (`http://namenode:9870`), in failover order; see `hdfsEndpoints`. */
-  readonly endpoints: readonly string[];
-  /** Sent as `user.name` (simple auth): HDFS checks permissions as this user. @default undefined: not sent */
-  readonly user?: string | undefined;
-  /** @default axiosTransport() */
-  readonly transport?: HttpTransport;
-  /** Per NameNode request, and per DataNode read. @default 30000 */
-  readonly requestTimeoutMs?: number;
+/**
+ * NameNode web base URLs (`http://namenode:9870`, see `hdfsEndpoints`); requests time out after
+ * 30 s by default, per NameNode request and per DataNode read.
+ */
+export interface WebHdfsClientOptions extends RestClientOptions<HdfsEvent> {
   /** For sending one file's bytes to a DataNode, start to end. @default 600000 */
   readonly uploadTimeoutMs?: number;
-  /** Retries of what is safe to repeat (see the class comment). @default DEFAULT_RETRY_POLICY */
-  readonly retry?: RetryPolicy;
-  /** Told about failovers, retries and uploads; the library never prints. */
-  readonly onEvent?: (event: HdfsEvent) => void;
 }
 
 export type HdfsEvent =

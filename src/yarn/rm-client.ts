@@ -1,4 +1,5 @@
 import { axiosTransport } from '../http/axios-transport.js';
+import type { RestClientOptions } from '../http/client-options.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
 import { TransportError, type HttpResponse, type HttpTransport } from '../http/transport.js';
 import { FlinkYarnError } from '../errors/index.js';
@@ -17,20 +18,8 @@ import {
   type YarnAppState,
 } from './model.js';
 
-export interface RmClientOptions {
-  /** ResourceManager web endpoints (`http://host:8088`), in failover order. */
-  readonly endpoints: readonly string[];
-  /** Sent as `user.name` (simple auth). @default undefined: not sent */
-  readonly user?: string | undefined;
-  /** @default axiosTransport() */
-  readonly transport?: HttpTransport;
-  /** Per request. @default 10000 */
-  readonly requestTimeoutMs?: number;
-  /** Retries of idempotent requests and of finding the active RM. @default DEFAULT_RETRY_POLICY */
-  readonly retry?: RetryPolicy;
-  /** Told about failovers and retries; the library never prints. */
-  readonly onEvent?: (event: RmEvent) => void;
-}
+/** ResourceManager web endpoints (`http://host:8088`); requests time out after 10 s by default. */
+export type RmClientOptions = RestClientOptions<RmEvent>;
 
 export type RmEvent =
   | { readonly kind: 'rm-failover'; readonly from: string; readonly reason: string }
