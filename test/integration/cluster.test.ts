@@ -96,4 +96,21 @@ describe('the minicluster is real', () => {
     const log = await fetch(`${attempt!.logsLink}/stdout/?start=0`).then((r) => r.text());
     expect(log).toContain(marker);
   });
+
+  it('runs a registering AM (HelloAppMaster) to FINISHED/SUCCEEDED', async () => {
+    const client = new ResourceManagerClient({ endpoints: [cluster.rm], user });
+    // The minicluster's own classes and classpath: the NodeManager runs on this machine.
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const target = join(import.meta.dirname, '..', 'cluster', 'minicluster', 'target');
+    const build = `hadoop-${(await client.clusterInfo()).hadoopVersion}`;
+    const classpath = `${join(target, build, 'classes')}:${readFileSync(join(target, build, 'classpath.txt'), 'utf8').trim()}`;
+    const id = await submitShellApp(client, {
+      name: 'flink-yarn-it hello AM',
+      memoryMb: 256,
+      command: `{{JAVA_HOME}}/bin/java -Xmx64m -Dlog4j.configuration=log4j-stderr.properties -cp ${classpath} flinkonyarn.testcluster.HelloAppMaster --sleep 1 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`,
+    });
+    const app = await waitForState(client, id, ['FINISHED', 'FAILED', 'KILLED']);
+    expect(`${app.state}/${app.finalStatus}`).toBe('FINISHED/SUCCEEDED');
+  });
 });

@@ -8,6 +8,7 @@ export interface ShellApp {
   readonly type?: string;
   readonly tags?: readonly string[];
   readonly maxAttempts?: number;
+  readonly memoryMb?: number;
 }
 
 /** Submits a shell command as an AM through the RM REST API and returns its id. */
@@ -19,7 +20,7 @@ export async function submitShellApp(client: ResourceManagerClient, app: ShellAp
     'application-type': app.type ?? 'flink-yarn-it',
     queue: 'default',
     'max-app-attempts': app.maxAttempts ?? 1,
-    resource: { memory: 64, vCores: 1 },
+    resource: { memory: app.memoryMb ?? 64, vCores: 1 },
     'application-tags': { tag: [...(app.tags ?? [])] },
     'am-container-spec': {
       commands: { command: app.command },
