@@ -17,6 +17,8 @@ export class ExitError extends Error {
 export function exitCodeFor(error: unknown): { code: ExitCode; message: string } {
   if (error instanceof ExitError) return { code: error.exitCode, message: error.message };
   if (error instanceof UsageError) return { code: EXIT.usage, message: error.message };
+  if (error instanceof FlinkYarnError && error.code === 'INTERRUPTED')
+    return { code: EXIT.interrupted, message: error.message };
   if (error instanceof FlinkYarnError) return { code: EXIT.failed, message: `${error.message} [${error.code}]` };
   const detail = error instanceof Error ? error.message : String(error);
   return { code: EXIT.failed, message: `internal error: ${detail} (set FLINK_YARN_DEBUG=1 for details)` };

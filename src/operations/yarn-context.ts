@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { loadConfig, resolveYarnConfDir, type Env } from '../config/load.js';
+import type { HadoopConfiguration } from '../config/hadoop/configuration.js';
 import type { YarnSite } from '../config/hadoop/yarn-site.js';
 import type { HttpTransport } from '../http/transport.js';
 import { UsageError } from '../errors/index.js';
@@ -30,6 +31,8 @@ export interface YarnConnection {
   readonly endpoints: readonly string[];
   readonly user: string;
   readonly yarnSite: YarnSite;
+  /** The layered Hadoop configuration (core, yarn and hdfs site files). */
+  readonly hadoop: HadoopConfiguration;
 }
 
 /** Reads yarn-site (when there is one), works out the RM endpoints and the user, and makes a client. */
@@ -41,6 +44,7 @@ export function connectYarn(options: YarnConnectionOptions): YarnConnection {
   const user = options.user ?? env.HADOOP_USER_NAME ?? userInfo().username;
   const config = loadConfig({
     flinkConfDir: undefined,
+    hdfs: true,
     yarnConfDir: yarnDir?.dir,
     expansion: { env, systemProperties: { 'user.name': user } },
   });
@@ -57,7 +61,7 @@ export function connectYarn(options: YarnConnectionOptions): YarnConnection {
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
   });
-  return { client, endpoints, user, yarnSite: config.yarnSite };
+  return { client, endpoints, user, yarnSite: config.yarnSite, hadoop: config.hadoop };
 }
 
 const APPLICATION_ID = /^application_\d+_\d+$/;

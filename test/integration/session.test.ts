@@ -2,9 +2,11 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
-import { cli } from '../cli/run.js';
+import { cli, ROOT } from '../cli/run.js';
 
 const cluster = inject('minicluster');
 const user = process.env.HADOOP_USER_NAME ?? process.env.USER ?? 'root';
@@ -166,5 +168,109 @@ describe('yarn-session -d on the real cluster, with a real Flink 1.20 JobManager
       hadoopVersion: '3.4.2',
     });
     expect(plan.submission['am-container-spec'].commands.command).toContain('YarnSessionClusterEntrypoint');
+  });
+});
+
+/** Starts the real CLI and lets the test talk to it: wait for stderr text, type, signal. */
+function live(args: string[]) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'flink-yarn.cjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exit,
+    output: () => ({ stdout, stderr }),
+    async waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const m = pattern.exec(stderr);
+        if (m) return m;
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in: ${stderr.replace(/\n/g, ' | ')}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+  };
+}
+
+const home = async () =>
+  (
+    (await (await fetch(`${cluster.webhdfs}/webhdfs/v1/?op=GETHOMEDIRECTORY&user.name=${user}`)).json()) as {
+      Path: string;
+    }
+  ).Path;
+
+async function zkExists(path: string): Promise<boolean> {
+  const zk = zookeeper.createClient(cluster.zookeeper, { sessionTimeout: 10_000 });
+  await new Promise<void>((resolve) => {
+    zk.once('connected', resolve);
+    zk.connect();
+  });
+  try {
+    return await new Promise<boolean>((resolve, reject) =>
+      zk.exists(path, (e, stat) => (e ? reject(e) : resolve(stat !== null))),
+    );
+  } finally {
+    zk.close();
+  }
+}
+
+describe('attached sessions, spawned as a user runs them', () => {
+  it("'stop' on stdin shuts down the session it started: app KILLED, staging and properties file removed", async () => {
+    const propsDir = mkdtempSync(join(tmpdir(), 'flink-yarn-props-'));
+    const s = live([
+      'session',
+      ...common(confDir(`yarn.properties-file.location: ${propsDir}`)),
+      '-nm',
+      'it-attached-stop',
+    ]);
+    const [, id] = await s.waitFor(/Attached to (application_\d+_\d+)/);
+    expect((await rm.app(id!)).state).toBe('RUNNING');
+    expect(existsSync(join(propsDir, `.yarn-properties-${user}`))).toBe(true);
+    s.child.stdin.write('stop\n');
+    expect(await s.exit).toBe(0);
+    expect((await rm.app(id!)).state).toBe('KILLED');
+    expect(await hdfsExists(`${await home()}/.flink/${id}`)).toBe(false);
+    expect(existsSync(join(propsDir, `.yarn-properties-${user}`))).toBe(false);
+  });
+
+  it('Ctrl-C shuts down the session it started and exits 130', async () => {
+    const s = live(['session', ...common(confDir()), '-nm', 'it-attached-sigint']);
+    const [, id] = await s.waitFor(/Attached to (application_\d+_\d+)/);
+    s.child.kill('SIGINT');
+    expect(await s.exit).toBe(130);
+    expect((await rm.app(id!)).state).toBe('KILLED');
+  });
+
+  it("with -id, Ctrl-C only detaches from someone else's session; 'stop' stops it", async () => {
+    const deployed = JSON.parse(session(confDir(), '-d', '-nm', 'it-attach-id').stdout);
+    started.push(deployed.applicationId);
+    const a = live(['session', '-id', deployed.applicationId, '--yarn-conf-dir', cluster.confDir]);
+    await a.waitFor(/Attached to/);
+    a.child.kill('SIGINT');
+    expect(await a.exit).toBe(130);
+    expect((await rm.app(deployed.applicationId)).state).toBe('RUNNING');
+    const b = live(['session', '-id', deployed.applicationId, '--yarn-conf-dir', cluster.confDir]);
+    await b.waitFor(/Attached to/);
+    b.child.stdin.write('stop\n');
+    expect(await b.exit).toBe(0);
+    expect((await rm.app(deployed.applicationId)).state).toBe('KILLED');
+  });
+
+  it("a failure after RUNNING removes the app, the staging directory and the JobManager's ZooKeeper nodes", async () => {
+    // The properties file cannot be written, which fails the deployment after the JobManager is up.
+    const r = session(confDir('yarn.properties-file.location: /nonexistent/dir'), '-d', '-nm', 'it-late-failure');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/removed ZooKeeper \/flink\/application_\d+_\d+ \(\d+ nodes\)/);
+    const [app] = await appsNamed('it-late-failure');
+    expect(app?.state).toBe('KILLED');
+    expect(await hdfsExists(`${await home()}/.flink/${app!.id}`)).toBe(false);
+    expect(await zkExists(`/flink/${app!.id}`)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { MIB } from '../../config/values/memory.js';
 import type { SessionEvent, SessionOptions } from '../../operations/session/index.js';
 import { EXIT, ExitError } from '../exit.js';
@@ -43,22 +44,29 @@ export function flagProperties(args: SessionArgs): Record<string, string> {
   return { ...out, ...args.dynamicProperties };
 }
 
-export async function runSession(args: SessionArgs, io: Io): Promise<void> {
+export async function runSession(
+  args: SessionArgs,
+  io: Io,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<void> {
   if (args.applicationId !== undefined && !args.dryRun) {
-    throw new ExitError(
-      EXIT.usage,
-      'Attaching to a running session (-id) is not implemented yet; use flink-yarn status APPID to see it, and flink-yarn kill APPID to stop it.',
-    );
-  }
-  if (!args.detached && !args.dryRun) {
-    throw new ExitError(
-      EXIT.usage,
-      'Attached mode is not implemented yet: pass -d (detached), and stop the session later with flink-yarn kill APPID.',
-    );
+    // -id: attach to a session someone else started; Ctrl-C only detaches.
+    return attach(args, io, stdin, {
+      applicationId: args.applicationId,
+      owned: false,
+      stagingDir: null,
+      propertiesFile: null,
+    });
   }
   const { deploySession } = await import('../../operations/session/index.js');
   const s = style(io.stderr, io.env);
   const started = Date.now();
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    io.stderr.write('Interrupted: cleaning up what this run created...\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
   const options: SessionOptions = {
     flinkConfDir: args.flinkConfDir,
     yarnConfDir: args.yarnConfDir,
@@ -77,13 +85,14 @@ export async function runSession(args: SessionArgs, io: Io): Promise<void> {
     applicationId: args.applicationId,
     env: io.env,
     cwd: io.cwd,
+    signal: abort.signal,
     onEvent: (e) => progress(e, io, s, started),
   };
-  const result = await deploySession(options);
-  if (args.output === 'json') {
-    const { plan, state, trackingUrl, restAddress } = result;
-    return writeJson(io, args.dryRun ? plan : { ...plan, state, trackingUrl, restAddress });
-  }
+  const result = await deploySession(options).finally(() => process.removeListener('SIGINT', onSigint));
+  const { state, trackingUrl, restAddress } = result;
+  const deployed = { ...result.plan, state, trackingUrl, restAddress };
+  if (args.output === 'json' && (args.dryRun || args.detached))
+    return writeJson(io, args.dryRun ? result.plan : deployed);
   const plan = result.plan as {
     applicationId: string;
     clusterId: string;
@@ -96,6 +105,18 @@ export async function runSession(args: SessionArgs, io: Io): Promise<void> {
     return;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (!args.detached) {
+    io.stderr.write(
+      `Flink session ${plan.applicationId} is ${result.state} (${seconds} s); web UI ${result.restAddress ?? '-'}\n`,
+    );
+    return attach(args, io, stdin, {
+      applicationId: plan.applicationId,
+      owned: true,
+      stagingDir: result.stagingDir,
+      propertiesFile: result.propertiesFile,
+      deployed,
+    });
+  }
   io.stdout.write(
     [
       out.green(`Flink session ${plan.applicationId} is ${result.state} (${seconds} s).`),
@@ -142,5 +163,84 @@ function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, started:
     case 'rm-retry':
     case 'rm-active':
       return;
+  }
+}
+
+/**
+ * Attached mode: a status line per change, `stop` shuts the session down, Ctrl-C shuts down a
+ * session this run started (exit 130) or only detaches from someone else's.
+ */
+async function attach(
+  args: SessionArgs,
+  io: Io,
+  stdin: NodeJS.ReadableStream,
+  session: {
+    applicationId: string;
+    owned: boolean;
+    stagingDir: string | null;
+    propertiesFile: string | null;
+    /** What this run deployed; the one JSON document then says how the session ended too. */
+    deployed?: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { superviseSession } = await import('../../operations/session/supervise.js');
+  const s = style(io.stderr, io.env);
+  let onSigint: (() => void) | undefined;
+  const interrupted = new Promise<void>((resolve) => {
+    onSigint = resolve;
+    process.once('SIGINT', resolve);
+  });
+  const lines = createInterface({ input: stdin, terminal: false });
+  try {
+    const outcome = await superviseSession({
+      applicationId: session.applicationId,
+      owned: session.owned,
+      stagingDir: session.stagingDir,
+      propertiesFile: session.propertiesFile,
+      yarnConfDir: args.yarnConfDir,
+      rm: args.rm,
+      user: args.user,
+      env: io.env,
+      cwd: io.cwd,
+      commands: lines,
+      interrupted,
+      onEvent: (e) => {
+        const say = (text: string): void => {
+          io.stderr.write(`${text}\n`);
+        };
+        switch (e.kind) {
+          case 'attached':
+            return say(
+              `Attached to ${e.applicationId} (web UI ${e.restAddress ?? '-'}). Type 'stop' to shut the session down; Ctrl-C ${e.owned ? 'also shuts it down' : 'detaches and leaves it running'}.`,
+            );
+          case 'state':
+            return say(`${s.dim(new Date().toISOString())} ${session.applicationId} is ${e.state}`);
+          case 'help':
+            return say("Commands: 'stop' (or 'quit') shuts the session down; 'help' shows this.");
+          case 'unknown-command':
+            return say(`Unknown command '${e.command}'; type 'help'.`);
+          case 'stopping':
+            return say(`Shutting down ${session.applicationId} (${e.reason})`);
+          case 'cleanup':
+            return say(`cleanup: ${e.detail}`);
+          case 'rm-failover':
+            return say(`ResourceManager ${e.from} failed (${e.reason}); failing over`);
+          default:
+            return;
+        }
+      },
+    });
+    if (args.output === 'json')
+      writeJson(io, { ...(session.deployed ?? { applicationId: session.applicationId }), outcome });
+    else
+      io.stdout.write(
+        `${session.applicationId}: ${outcome.kind === 'interrupted' && !outcome.shutDown ? 'detached, still running' : outcome.state}\n`,
+      );
+    if (outcome.kind === 'interrupted') throw new ExitError(EXIT.interrupted);
+    if (outcome.kind === 'ended' && outcome.state !== 'FINISHED')
+      throw new ExitError(EXIT.failed, `The session ended ${outcome.state}: ${outcome.diagnostics}`);
+  } finally {
+    lines.close();
+    if (onSigint) process.removeListener('SIGINT', onSigint);
   }
 }

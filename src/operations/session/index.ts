@@ -12,6 +12,7 @@ import type { StagedResource } from '../../session/am-container.js';
 import { buildSessionPlan, planHasErrors, publicPlan, type SessionPlan } from '../../session/plan.js';
 import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
 import { quorumMembers } from '../../validation/rules/ha.js';
+import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
 import { rmEndpoints } from '../../yarn/endpoints.js';
 import type { YarnAppState } from '../../yarn/model.js';
 import { ResourceManagerClient, type RmEvent } from '../../yarn/rm-client.js';
@@ -49,6 +50,8 @@ export interface SessionOptions {
   /** @default process.env */
   readonly env?: Env;
   readonly cwd?: string;
+  /** Aborting (Ctrl-C) stops the deploy at the next step and cleans up what it created. */
+  readonly signal?: AbortSignal;
   readonly onEvent?: (event: SessionEvent) => void;
 }
 
@@ -174,11 +177,22 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   await checkQuorum(config.flink.string(OPTIONS.zkQuorum), preliminary, onEvent);
 
   const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(config.hadoop, hostname()), user });
-  const created = await rm.newApplication();
+  const zk = ha(config)
+    ? await connectZooKeeper({
+        connectString: config.flink.string(OPTIONS.zkQuorum) ?? '',
+        connectionTimeoutMs: 10_000,
+      })
+    : null;
+  const created = await rm.newApplication().catch((e: unknown) => {
+    zk?.close();
+    throw e;
+  });
   const applicationId = created.applicationId;
   onEvent({ kind: 'application-id', applicationId });
   let stagingDir: string | null = null;
   let submitted = false;
+  /** The HA namespace, when this run is the one that will create it (and so must remove it on failure). */
+  let zkNamespace: string | null = null;
   const tempDir = mkdtempSync(join(tmpdir(), 'flink-yarn-'));
   try {
     const homeDir = await hdfs.homeDirectory();
@@ -191,6 +205,17 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
       created.maximumResourceCapability,
     );
     if (planHasErrors(firstPlan)) throw new SessionPlanError(firstPlan.diagnostics);
+    if (zk !== null) {
+      const namespace = zkPath(config.flink.string(OPTIONS.zkRoot) ?? '/flink', firstPlan.clusterId);
+      if (await zk.exists(namespace)) {
+        onEvent({
+          kind: 'preflight',
+          detail: `ZooKeeper ${namespace} already holds HA data; the JobManager will recover from it`,
+        });
+      } else {
+        zkNamespace = namespace;
+      }
+    }
 
     // Stage: the distribution, the log config, ship files, and the configuration as shipped.
     const configPath = join(tempDir, configName);
@@ -202,6 +227,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     await hdfs.mkdirs(stagingDir, '700');
     const staged: StagedResource[] = [];
     for (const f of files) {
+      checkAborted(options.signal);
       const status = await hdfs.upload(f.path, `${stagingDir}/${f.key}`, { overwrite: true });
       staged.push({
         key: f.key,
@@ -217,21 +243,34 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     onEvent({ kind: 'staged', files: staged.length, bytes: uploaded, ms: Date.now() - started });
 
     const plan = planFor(applicationId, hadoopVersion, staged, homeDir, created.maximumResourceCapability);
+    checkAborted(options.signal);
     submitted = true;
     await rm.submit(plan.submission);
     onEvent({ kind: 'submitted', applicationId });
     if (options.noWait === true) return result(plan, 'SUBMITTED', null, null, null, uploaded, stagingDir);
 
-    const app = await waitForRunning(rm, applicationId, options.timeoutMs ?? 300_000, onEvent);
+    const app = await waitForRunning(rm, applicationId, options.timeoutMs ?? 300_000, onEvent, options.signal);
     const restAddress = restAddressOf(app);
     const propertiesFile = writePropertiesFile(options, config, user, applicationId);
     return result(plan, app.state, app.trackingUrl ?? null, restAddress, propertiesFile, uploaded, stagingDir);
   } catch (e) {
-    await cleanUp({ rm, hdfs, applicationId, stagingDir, submitted, onEvent });
+    await cleanUp({ rm, hdfs, zk, zkNamespace, applicationId, stagingDir, submitted, onEvent });
     throw e;
   } finally {
+    zk?.close();
     rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+/** Ctrl-C during a deploy: what this run created has been cleaned up. */
+export class InterruptedError extends FlinkYarnError {
+  constructor() {
+    super('INTERRUPTED', 'Interrupted; what this run created has been removed.');
+  }
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new InterruptedError();
 }
 
 /** The plan's errors, as an error that carries them. */
@@ -249,10 +288,12 @@ async function waitForRunning(
   applicationId: string,
   timeoutMs: number,
   onEvent: (e: SessionEvent) => void,
+  signal: AbortSignal | undefined,
 ) {
   const started = Date.now();
   let last: YarnAppState | undefined;
   for (;;) {
+    checkAborted(signal);
     const app = await rm.app(applicationId);
     if (app.state !== last) {
       last = app.state;
@@ -279,6 +320,8 @@ async function waitForRunning(
 async function cleanUp(o: {
   rm: ResourceManagerClient;
   hdfs: WebHdfsClient;
+  zk: ZooKeeperSession | null;
+  zkNamespace: string | null;
   applicationId: string;
   stagingDir: string | null;
   submitted: boolean;
@@ -295,6 +338,14 @@ async function cleanUp(o: {
       o.onEvent({ kind: 'cleanup', detail: `could not kill ${o.applicationId}: ${(e as Error).message}` });
     }
   }
+  if (o.zk !== null && o.zkNamespace !== null) {
+    try {
+      const removed = await o.zk.deleteRecursive(o.zkNamespace);
+      if (removed > 0) o.onEvent({ kind: 'cleanup', detail: `removed ZooKeeper ${o.zkNamespace} (${removed} nodes)` });
+    } catch (e) {
+      o.onEvent({ kind: 'cleanup', detail: `could not remove ZooKeeper ${o.zkNamespace}: ${(e as Error).message}` });
+    }
+  }
   if (o.stagingDir !== null) {
     try {
       await o.hdfs.delete(o.stagingDir, true);
@@ -303,6 +354,19 @@ async function cleanUp(o: {
       o.onEvent({ kind: 'cleanup', detail: `could not remove ${o.stagingDir}: ${(e as Error).message}` });
     }
   }
+}
+
+/** Flink's ZooKeeper path for a namespace: root and cluster-id joined with single slashes. */
+export function zkPath(root: string, clusterId: string): string {
+  return `/${[root, clusterId]
+    .join('/')
+    .split('/')
+    .filter((p) => p !== '')
+    .join('/')}`;
+}
+
+function ha(config: { flink: { string(o: typeof OPTIONS.haType): string | undefined } }): boolean {
+  return config.flink.string(OPTIONS.haType)?.trim().toLowerCase() === 'zookeeper';
 }
 
 /** Checks that the quorum's members accept connections; one dead host must not hang the check. */
