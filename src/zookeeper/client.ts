@@ -64,7 +64,7 @@ function session(client: Client): ZooKeeperSession {
     }
     for (const kid of kids) removed += await remove(`${path === '/' ? '' : path}/${kid}`);
     try {
-      await call<void>((cb) => client.remove(path, -1, (e) => cb(e, undefined)));
+      await call<undefined>((cb) => client.remove(path, -1, (e) => cb(e, undefined)));
       removed++;
     } catch (e) {
       if (code(e) !== NO_NODE) throw e;
