@@ -273,4 +273,24 @@ describe('attached sessions, spawned as a user runs them', () => {
     expect(await hdfsExists(`${await home()}/.flink/${app!.id}`)).toBe(false);
     expect(await zkExists(`/flink/${app!.id}`)).toBe(false);
   });
+
+  it('Ctrl-C during the upload removes the staging directory and submits nothing (exit 130)', async () => {
+    const s = live(['session', ...common(confDir()), '-d', '-nm', 'it-upload-interrupted']);
+    const [, id] = await s.waitFor(/application id (application_\d+_\d+)/);
+    await s.waitFor(/uploading \d+ files/);
+    s.child.kill('SIGINT');
+    expect(await s.exit).toBe(130);
+    expect(s.output().stderr).toMatch(/Interrupted/);
+    expect(await appsNamed('it-upload-interrupted')).toEqual([]);
+    expect(await hdfsExists(`${await home()}/.flink/${id}`)).toBe(false);
+  });
+
+  it('cleans up when YARN refuses the submission (an unknown queue)', async () => {
+    const r = session(confDir(), '-d', '-nm', 'it-bad-queue', '-qu', 'no-such-queue');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/QUEUE_UNKNOWN: The scheduler reports no queue 'no-such-queue'/);
+    const [app] = await appsNamed('it-bad-queue');
+    expect(app === undefined || ['FAILED', 'KILLED'].includes(app.state)).toBe(true);
+    if (app !== undefined) expect(await hdfsExists(`${await home()}/.flink/${app.id}`)).toBe(false);
+  });
 });

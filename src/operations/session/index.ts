@@ -14,6 +14,7 @@ import { renderYarnProperties, yarnPropertiesFileName } from '../../session/prop
 import { quorumMembers } from '../../validation/rules/ha.js';
 import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
 import { rmEndpoints } from '../../yarn/endpoints.js';
+import { schedulerQueues } from '../../yarn/queues.js';
 import type { YarnAppState } from '../../yarn/model.js';
 import { ResourceManagerClient, type RmEvent } from '../../yarn/rm-client.js';
 import { restAddressOf } from '../applications.js';
@@ -175,6 +176,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   for (const d of preliminary.diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
   if (planHasErrors(preliminary)) throw new SessionPlanError(preliminary.diagnostics);
   await checkQuorum(config.flink.string(OPTIONS.zkQuorum), preliminary, onEvent);
+  await checkQueue(rm, config.flink.string(OPTIONS.applicationQueue), onEvent);
 
   const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(config.hadoop, hostname()), user });
   const zk = ha(config)
@@ -367,6 +369,26 @@ export function zkPath(root: string, clusterId: string): string {
 
 function ha(config: { flink: { string(o: typeof OPTIONS.haType): string | undefined } }): boolean {
   return config.flink.string(OPTIONS.haType)?.trim().toLowerCase() === 'zookeeper';
+}
+
+/** Warns (YARN decides) when the queue is not one the scheduler reports, naming the ones it has. */
+async function checkQueue(
+  rm: ResourceManagerClient,
+  queue: string | undefined,
+  onEvent: (e: SessionEvent) => void,
+): Promise<void> {
+  if (queue === undefined) return;
+  const { names, paths } = schedulerQueues(await rm.scheduler().catch(() => ({})));
+  if (names.size === 0 || names.has(queue) || paths.has(queue)) return;
+  onEvent({
+    kind: 'diagnostic',
+    diagnostic: {
+      severity: 'warning',
+      code: 'QUEUE_UNKNOWN',
+      key: OPTIONS.applicationQueue.key,
+      message: `The scheduler reports no queue '${queue}' (it has ${[...names].sort().join(', ')}); YARN will probably reject the application.`,
+    },
+  });
 }
 
 /** Checks that the quorum's members accept connections; one dead host must not hang the check. */

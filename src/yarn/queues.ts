@@ -1,0 +1,21 @@
+/**
+ * Queue names and paths from /ws/v1/cluster/scheduler (capacity and fair schedulers nest queues
+ * under `queues.queue`, or `childQueues` for the fair scheduler). Pure.
+ */
+export function schedulerQueues(schedulerInfo: Record<string, unknown>): { names: Set<string>; paths: Set<string> } {
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const q = node as Record<string, unknown>;
+    if (typeof q.queueName === 'string') names.add(q.queueName);
+    if (typeof q.queuePath === 'string') paths.add(q.queuePath);
+    for (const key of ['queues', 'childQueues']) {
+      const children = q[key] as { queue?: unknown } | unknown[] | undefined;
+      const list = Array.isArray(children) ? children : children?.queue;
+      for (const child of Array.isArray(list) ? list : list === undefined ? [] : [list]) visit(child);
+    }
+  };
+  visit(schedulerInfo);
+  return { names, paths };
+}
