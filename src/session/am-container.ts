@@ -26,6 +26,8 @@ export const ENTRYPOINT_CLASSES: Record<Entrypoint, string> = {
 
 export interface AmContainerInput {
   readonly entrypoint: Entrypoint;
+  /** The Flink version of the shipped distribution: the descriptor encoding changed in 1.19. */
+  readonly flinkVersion: readonly [number, number, number];
   readonly resources: readonly StagedResource[];
   readonly memory: JobManagerMemory;
   /** env.java.opts.all etc., already joined. */
@@ -72,16 +74,18 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
   if (dist === undefined || config === undefined)
     throw new Error('the AM needs the Flink dist jar and a configuration file');
   const shipped = input.resources.filter((r) => r.role !== 'dist');
+  const legacy = input.flinkVersion[0] === 1 && input.flinkVersion[1] < 19;
+  const encode = (r: StagedResource): string => (legacy ? legacyDescriptor(r) : descriptor(r));
   const flinkClasspath = `${[...classpathEntries(input.resources.filter((r) => r.role === 'ship')), dist.key, config.key].join(':')}:`;
   const environment: Record<string, string> = {
     ...input.extraEnvironment,
     _FLINK_CLASSPATH: flinkClasspath,
     FLINK_LIB_DIR: './lib',
     FLINK_OPT_DIR: './opt',
-    _FLINK_DIST_JAR: descriptor(dist),
+    _FLINK_DIST_JAR: encode(dist),
     _APP_ID: input.applicationId,
     _CLIENT_HOME_DIR: input.clientHomeDir,
-    _CLIENT_SHIP_FILES: shipped.map(descriptor).join(';'),
+    _CLIENT_SHIP_FILES: shipped.map(encode).join(';'),
     _FLINK_YARN_FILES: input.yarnFilesDir,
     HADOOP_USER_NAME: input.user,
     CLASSPATH: [
@@ -135,6 +139,11 @@ export function classpathEntries(shipped: readonly StagedResource[]): string[] {
 export function descriptor(r: StagedResource): string {
   const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   return `{'resourceKey':${q(r.key)},'path':${q(r.uri)},'size':${r.size},'modificationTime':${r.modificationTime},'visibility':${q(r.visibility)},'resourceType':${q(r.type)}}`;
+}
+
+/** Flink 1.11-1.18's YarnLocalResourceDescriptor text form (parsed back with a whitespace-free regex). */
+export function legacyDescriptor(r: StagedResource): string {
+  return `YarnLocalResourceDescriptor{key=${r.key}, path=${r.uri}, size=${r.size}, modificationTime=${r.modificationTime}, visibility=${r.visibility}, type=${r.type}}`;
 }
 
 /** The spec with secret-looking environment values masked, for --dry-run and logs. */

@@ -52,6 +52,8 @@ export interface SessionPlanInput {
   readonly hadoopVersion: string;
   readonly applicationId: string;
   readonly entrypoint: Entrypoint;
+  /** Of the shipped distribution. @default 1.20.0 */
+  readonly flinkVersion?: string;
   /** -z: overrides any configured cluster-id. */
   readonly zookeeperNamespace?: string | undefined;
   readonly detached: boolean;
@@ -250,6 +252,7 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
       ? null
       : amContainerSpec({
           entrypoint: input.entrypoint,
+          flinkVersion: parseVersion(input.flinkVersion ?? '1.20.0') ?? [1, 20, 0],
           resources: input.resources,
           memory,
           jvmOptions,

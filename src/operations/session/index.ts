@@ -102,7 +102,9 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   const shipFiles = [...(options.shipFiles ?? []), ...listValue(config.flink.string(OPTIONS.shipFiles))];
   const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir.dir, distJar: options.distJar, shipFiles });
   const defaultFs = defaultFsUri(config.hadoop);
-  const configName = 'flink-conf.yaml';
+  // Flink 2.x reads only config.yaml (standard YAML); 1.x reads flink-conf.yaml when it exists.
+  const flink2 = /^[2-9]\./.test(dist.version);
+  const configName = flink2 ? 'config.yaml' : 'flink-conf.yaml';
 
   const planFor = (
     applicationId: string,
@@ -116,6 +118,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
       hadoopVersion,
       applicationId,
       entrypoint: 'session',
+      flinkVersion: dist.version,
       zookeeperNamespace: options.zookeeperNamespace,
       detached: options.detached,
       user,
@@ -221,7 +224,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
 
     // Stage: the distribution, the log config, ship files, and the configuration as shipped.
     const configPath = join(tempDir, configName);
-    writeFileSync(configPath, renderLegacyConfig(firstPlan.shippedConfig));
+    writeFileSync(configPath, (flink2 ? renderStandardConfig : renderLegacyConfig)(firstPlan.shippedConfig));
     const files: LocalFile[] = [...dist.files, { key: configName, path: configPath, size: 0, role: 'ship' }];
     const bytes = files.reduce((n, f) => n + f.size, 0);
     onEvent({ kind: 'staging', files: files.length, bytes, dir: `${defaultFs}${stagingDir}` });
@@ -448,6 +451,13 @@ function writePropertiesFile(
 export function renderLegacyConfig(config: Readonly<Record<string, string>>): string {
   return `${Object.entries(config)
     .map(([k, v]) => `${k}: ${v.replace(/\n/g, ' ')}`)
+    .join('\n')}\n`;
+}
+
+/** Standard YAML with flat keys: each value a double-quoted scalar, which any YAML reader takes as text. */
+export function renderStandardConfig(config: Readonly<Record<string, string>>): string {
+  return `${Object.entries(config)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
     .join('\n')}\n`;
 }
 

@@ -103,3 +103,13 @@ describe('files the session writes', () => {
     expect(escapeProperty(' a:b#é')).toBe('\\ a\\:b\\#\\u00E9');
   });
 });
+
+describe('config.yaml for Flink 2.x', () => {
+  it('renders standard YAML that reads back to the same flat keys and values', async () => {
+    const { renderStandardConfig } = await import('../../../src/operations/session/index.js');
+    const { parseStandardYaml } = await import('../../../src/config/flink/yaml.js');
+    const config = { 'high-availability.cluster-id': 'application_1_0001', 'a.b': 'x: "y" #z', n: '10' };
+    const back = parseStandardYaml(renderStandardConfig(config), 'config.yaml');
+    expect(Object.fromEntries(back.entries.map((e) => [e.key, e.value]))).toEqual(config);
+  });
+});

@@ -304,3 +304,20 @@ describe('JobManager memory, as Flink splits it', () => {
     expect(descriptor({ ...resources[0]!, key: "it's.jar" })).toContain("'resourceKey':'it\\'s.jar'");
   });
 });
+
+describe('encodings by Flink version', () => {
+  it('uses the 1.11-1.18 descriptor text for a Flink 1.18 distribution', () => {
+    const plan = buildSessionPlan({ ...input(), flinkVersion: '1.18.1' });
+    expect(env(plan)._FLINK_DIST_JAR).toBe(
+      'YarnLocalResourceDescriptor{key=flink-dist-1.20.1.jar, path=hdfs://nn:8020/user/alice/.flink/application_1_0001/flink-dist-1.20.1.jar, size=100, modificationTime=1, visibility=APPLICATION, type=FILE}',
+    );
+    expect(
+      env(plan)
+        ._CLIENT_SHIP_FILES!.split(';')
+        .every((d) => d.startsWith('YarnLocalResourceDescriptor{key=')),
+    ).toBe(true);
+    expect(
+      env(buildSessionPlan({ ...input(), flinkVersion: '1.19.1' }))._FLINK_DIST_JAR!.startsWith("{'resourceKey':"),
+    ).toBe(true);
+  });
+});
