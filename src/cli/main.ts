@@ -193,7 +193,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
             default: false,
             describe: 'return once the session is RUNNING',
           })
-          .option('no-wait', { type: 'boolean', default: false, describe: 'with -d: return right after submission' })
+          .option('wait', {
+            type: 'boolean',
+            default: true,
+            describe: 'with -d, --no-wait returns right after submission',
+          })
           .option('timeout', { type: 'number', describe: 'seconds to wait for RUNNING (default 300)' })
           .option('flink-home', { type: 'string', describe: 'the Flink distribution to ship (default $FLINK_HOME)' })
           .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; submit and create nothing' })
@@ -222,7 +226,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
               zookeeperNamespace: a.zookeeperNamespace,
               applicationId: a.applicationId,
               detached: a.detached,
-              noWait: a['no-wait'],
+              noWait: !a.wait,
               timeout: a.timeout,
               dryRun: a['dry-run'],
               hadoopVersion: a['hadoop-version'],

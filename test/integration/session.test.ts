@@ -149,13 +149,23 @@ describe('yarn-session -d on the real cluster, with a real Flink 1.20 JobManager
     expect(await hdfsExists(`${home}/.flink/${app!.id}`)).toBe(false);
   });
 
+  it('-d --no-wait returns right after submission', async () => {
+    const r = session(confDir(), '-d', '--no-wait', '-nm', 'it-no-wait');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    started.push(out.applicationId);
+    expect(out.state).toBe('SUBMITTED');
+    expect(r.stderr).not.toMatch(/YARN state RUNNING/);
+    expect((await rm.app(out.applicationId)).applicationType).toBe('Apache Flink');
+  });
+
   it('plans offline with --dry-run, creating nothing', () => {
     const r = session(
       confDir(),
       '--dry-run',
       '--hadoop-version',
       '3.4.2',
-      '--applicationId',
+      '--application-id',
       'application_1700000000000_0001',
       '--rm',
       'http://127.0.0.1:1',

@@ -86,9 +86,18 @@ export async function runSession(
     env: io.env,
     cwd: io.cwd,
     signal: abort.signal,
-    onEvent: (e) => progress(e, io, s, started),
+    onEvent: (e) => {
+      live.clear();
+      progress(e, io, s, started);
+      if (e.kind === 'state') live.set(`YARN state ${e.state}`);
+    },
   };
-  const result = await deploySession(options).finally(() => process.removeListener('SIGINT', onSigint));
+  // On a terminal, the wait shows a line that keeps counting; in a log, one line per change.
+  const live = liveLine(io, started);
+  const result = await deploySession(options).finally(() => {
+    live.stop();
+    process.removeListener('SIGINT', onSigint);
+  });
   const { state, trackingUrl, restAddress } = result;
   const deployed = { ...result.plan, state, trackingUrl, restAddress };
   if (args.output === 'json' && (args.dryRun || args.detached))
@@ -243,4 +252,31 @@ async function attach(
     lines.close();
     if (onSigint) process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** A status line rewritten every second on a TTY (elapsed time, current state); silent otherwise. */
+function liveLine(io: Io, started: number): { set(text: string): void; clear(): void; stop(): void } {
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  let text: string | undefined;
+  let shown = false;
+  const render = (): void => {
+    if (!tty || text === undefined) return;
+    io.stderr.write(`\r\u001b[2K${((Date.now() - started) / 1000).toFixed(0).padStart(5)}s ${text} ...`);
+    shown = true;
+  };
+  const timer = tty ? setInterval(render, 1000) : undefined;
+  timer?.unref();
+  return {
+    set(next) {
+      text = next;
+    },
+    clear() {
+      if (shown) io.stderr.write('\r\u001b[2K');
+      shown = false;
+    },
+    stop() {
+      if (timer !== undefined) clearInterval(timer);
+      this.clear();
+    },
+  };
 }

@@ -101,19 +101,37 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
   const shipFiles = [...(options.shipFiles ?? []), ...listValue(config.flink.string(OPTIONS.shipFiles))];
   const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir.dir, distJar: options.distJar, shipFiles });
-  const defaultFs = defaultFsUri(config.hadoop);
+  // A dry run plans even without a Hadoop configuration, on a placeholder file system.
+  const placeholderFs = 'hdfs://namenode:8020';
+  let defaultFs: string;
+  try {
+    defaultFs = defaultFsUri(config.hadoop);
+  } catch (e) {
+    if (options.dryRun !== true) throw e;
+    defaultFs = placeholderFs;
+  }
   // Flink 2.x reads only config.yaml (standard YAML); 1.x reads flink-conf.yaml when it exists.
   const flink2 = /^[2-9]\./.test(dist.version);
   const configName = flink2 ? 'config.yaml' : 'flink-conf.yaml';
 
+  const fsNote: Diagnostic[] =
+    defaultFs === placeholderFs
+      ? [
+          {
+            severity: 'info',
+            code: 'DEFAULT_FS_PLACEHOLDER',
+            message: `No hdfs:// fs.defaultFS is configured; the plan uses ${placeholderFs} in its resource URLs.`,
+          },
+        ]
+      : [];
   const planFor = (
     applicationId: string,
     hadoopVersion: string,
     resources: readonly StagedResource[],
     homeDir: string,
     maximumCapability?: { memory: number; vCores: number },
-  ): SessionPlan =>
-    buildSessionPlan({
+  ): SessionPlan => {
+    const plan = buildSessionPlan({
       config,
       hadoopVersion,
       applicationId,
@@ -128,6 +146,8 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
       maximumCapability,
       defaultName: DEFAULT_NAME,
     });
+    return fsNote.length === 0 ? plan : { ...plan, diagnostics: [...plan.diagnostics, ...fsNote] };
+  };
   const unstaged = (applicationId: string, homeDir: string): StagedResource[] =>
     [...dist.files, { key: configName, path: '', size: 0, role: 'config' as const }].map((f) => ({
       key: f.key,
