@@ -236,6 +236,33 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         };
       },
     )
+    .command('ha', 'The ZooKeeper side of HA', (y) =>
+      y
+        .command(
+          'status [applicationId]',
+          "A cluster's leaders (decoded addresses and session ids) and its jobs, from ZooKeeper",
+          (z) =>
+            z
+              .positional('applicationId', { type: 'string', describe: 'the YARN application (its HA namespace)' })
+              .option('cluster-id', { type: 'string', describe: 'the HA cluster-id, instead of an application id' }),
+          (a) => {
+            command = async () => {
+              const { runHaStatus } = await import('./commands/ha.js');
+              await runHaStatus(
+                {
+                  output: a.output,
+                  applicationId: a.applicationId,
+                  clusterId: a['cluster-id'],
+                  flinkConfDir: a['flink-conf-dir'],
+                  dynamicProperties: dynamicProperties(a.D),
+                },
+                io,
+              );
+            };
+          },
+        )
+        .demandCommand(1, 'Name an ha command: status.'),
+    )
     .demandCommand(1, 'Name a command; see --help.')
     .strict()
     .help()

@@ -5,6 +5,8 @@ import { FlinkYarnError } from '../errors/index.js';
 export interface ZooKeeperSession {
   exists(path: string): Promise<boolean>;
   children(path: string): Promise<string[]>;
+  /** A node's data; null when the node does not exist. */
+  data(path: string): Promise<Buffer | null>;
   /** Deletes a node and everything below it; a node that is already gone is fine. */
   deleteRecursive(path: string): Promise<number>;
   close(): void;
@@ -74,6 +76,14 @@ function session(client: Client): ZooKeeperSession {
   return {
     exists: (path) => call<boolean>((cb) => client.exists(path, (e, stat) => cb(e, stat !== null))),
     children,
+    data: async (path) => {
+      try {
+        return (await call<Buffer | undefined>((cb) => client.getData(path, (e, d) => cb(e, d)))) ?? Buffer.alloc(0);
+      } catch (e) {
+        if (code(e) === NO_NODE) return null;
+        throw e;
+      }
+    },
     deleteRecursive: remove,
     close: () => client.close(),
   };

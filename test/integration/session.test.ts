@@ -62,7 +62,8 @@ afterAll(async () => {
 
 describe('yarn-session -d on the real cluster, with a real Flink 1.20 JobManager as the AM', () => {
   it('reaches RUNNING with HA: REST answers, ZooKeeper has the HA nodes, the shipped config has the cluster-id', async () => {
-    const r = yarnSession(confDir(), '-d', '-nm', 'it-session', '-s', '2');
+    const conf = confDir();
+    const r = yarnSession(conf, '-d', '-nm', 'it-session', '-s', '2');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     started.push(out.applicationId);
@@ -104,6 +105,19 @@ describe('yarn-session -d on the real cluster, with a real Flink 1.20 JobManager
       )
     ).text();
     expect(shipped).toContain(`high-availability.cluster-id: ${out.applicationId}`);
+
+    // ha status decodes the leaders Flink wrote: the REST leader is the address that answered.
+    const ha = cli(['ha', 'status', out.applicationId, '--flink-conf-dir', conf, '-o', 'json']);
+    expect(ha.code, ha.stderr).toBe(0);
+    const status = JSON.parse(ha.stdout) as {
+      layout: string;
+      leaders: { component: string; leader: { address: string } | null }[];
+    };
+    expect(status.layout).toBe('1.15+');
+    const leader = (c: string) => status.leaders.find((l) => l.component === c)?.leader;
+    expect(new URL(leader('rest_server')!.address).port).toBe(new URL(out.restAddress).port);
+    expect(leader('dispatcher')?.address).toMatch(/^pekko\.tcp:\/\/flink@/);
+    expect(leader('resource_manager')?.address).toMatch(/resourcemanager/);
 
     // YARN agrees on everything.
     const app = await rm.app(out.applicationId);

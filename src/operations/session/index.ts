@@ -13,6 +13,7 @@ import { buildSessionPlan, planHasErrors, publicPlan, type SessionPlan } from '.
 import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
 import { quorumMembers } from '../../validation/rules/ha.js';
 import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
+import { zkPath } from '../../zookeeper/paths.js';
 import { rmEndpoints } from '../../yarn/endpoints.js';
 import { schedulerQueues } from '../../yarn/queues.js';
 import type { YarnAppState } from '../../yarn/model.js';
@@ -379,15 +380,6 @@ async function cleanUp(o: {
       o.onEvent({ kind: 'cleanup', detail: `could not remove ${o.stagingDir}: ${(e as Error).message}` });
     }
   }
-}
-
-/** Flink's ZooKeeper path for a namespace: root and cluster-id joined with single slashes. */
-export function zkPath(root: string, clusterId: string): string {
-  return `/${[root, clusterId]
-    .join('/')
-    .split('/')
-    .filter((p) => p !== '')
-    .join('/')}`;
 }
 
 function ha(config: { flink: { string(o: typeof OPTIONS.haType): string | undefined } }): boolean {
