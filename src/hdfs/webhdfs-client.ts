@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { FlinkYarnError } from '../errors/index.js';
 import { axiosTransport } from '../http/axios-transport.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
+import { failureReason, NOT_SENT, safeJson } from '../http/responses.js';
 import { TransportError, type HttpResponse, type HttpTransport } from '../http/transport.js';
 import { HdfsError, HdfsUnreachableError, translateHdfsError, type NameNodeFailure } from './errors.js';
 export { defaultFsUri, hdfsEndpoints } from './endpoints.js';
@@ -56,8 +57,6 @@ interface NameNodeCall {
   readonly redirect?: boolean;
 }
 
-/** Failures where the request never reached a server, so even a CREATE may go elsewhere. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const PERMISSION = /^[01]?[0-7]{3}$/;
 const DEFAULTS = { requestTimeoutMs: 30_000, uploadTimeoutMs: 600_000 } as const;
 
@@ -215,7 +214,7 @@ export class WebHdfsClient {
       await retry(once, this.policy, {
         retriable: (e) => e instanceof DataNodeError && e.retriable,
         onRetry: (e, attempt, delayMs) =>
-          this.options.onEvent?.({ kind: 'hdfs-retry', op: 'CREATE', attempt, delayMs, reason: reasonOf(e) }),
+          this.options.onEvent?.({ kind: 'hdfs-retry', op: 'CREATE', attempt, delayMs, reason: failureReason(e) }),
       });
     } else {
       await once();
@@ -327,7 +326,7 @@ export class WebHdfsClient {
     return retry(attempt, this.policy, {
       retriable: (e) => isRetriable(e, idempotent),
       onRetry: (e, n, delayMs) =>
-        this.options.onEvent?.({ kind: 'hdfs-retry', op, attempt: n, delayMs, reason: reasonOf(e) }),
+        this.options.onEvent?.({ kind: 'hdfs-retry', op, attempt: n, delayMs, reason: failureReason(e) }),
     });
   }
 
@@ -467,19 +466,5 @@ function originOf(url: string): string {
     return new URL(url).origin;
   } catch {
     return url;
-  }
-}
-
-function reasonOf(e: unknown): string {
-  if (e instanceof TransportError) return e.errno;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function safeJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

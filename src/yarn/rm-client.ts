@@ -1,6 +1,7 @@
 import { axiosTransport } from '../http/axios-transport.js';
 import type { RestClientOptions } from '../http/client-options.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
+import { failureReason, NOT_SENT, safeJson } from '../http/responses.js';
 import { TransportError, type HttpResponse, type HttpTransport } from '../http/transport.js';
 import { FlinkYarnError } from '../errors/index.js';
 import { looksLikeHtml, RmUnreachableError, translateRmError, YarnError, type EndpointFailure } from './errors.js';
@@ -47,8 +48,6 @@ interface RequestOptions {
 
 const NO_ACTIVE_TEXT = /There is no active RM right now/i;
 const STANDBY_TEXT = /This is standby RM/i;
-/** Failures where the request never reached a server, so even a POST may go elsewhere. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const MAX_REDIRECTS = 3;
 
 /**
@@ -224,7 +223,7 @@ export class ResourceManagerClient {
           return await this.send(base, method, path, options);
         } catch (e) {
           if (isRetriable(e, options.idempotent)) {
-            this.options.onEvent?.({ kind: 'rm-failover', from: base, reason: reasonOf(e) });
+            this.options.onEvent?.({ kind: 'rm-failover', from: base, reason: failureReason(e) });
             this.active = undefined;
           }
           throw e;
@@ -234,7 +233,7 @@ export class ResourceManagerClient {
       {
         retriable: (e) => isRetriable(e, options.idempotent),
         onRetry: (e, attempt, delayMs) =>
-          this.options.onEvent?.({ kind: 'rm-retry', attempt, delayMs, reason: reasonOf(e) }),
+          this.options.onEvent?.({ kind: 'rm-retry', attempt, delayMs, reason: failureReason(e) }),
       },
     ).catch((e: unknown) => {
       // Out of retries on a network failure: an unreachable RM, as a typed error.
@@ -338,7 +337,7 @@ export class ResourceManagerClient {
         failures.push({ endpoint, reason: `haState ${haState || 'unknown'}` });
       } catch (e) {
         if (e instanceof YarnError) throw e;
-        failures.push({ endpoint, reason: reasonOf(e) });
+        failures.push({ endpoint, reason: failureReason(e) });
       }
     }
     throw new RmUnreachableError(failures, sawStandby);
@@ -357,18 +356,4 @@ function isRetriable(e: unknown, idempotent: boolean): boolean {
   if (e instanceof TransportError) return idempotent || NOT_SENT.has(e.errno);
   if (e instanceof YarnError) return e.retriable && (idempotent || e.code === 'RM_NO_ACTIVE');
   return false;
-}
-
-function reasonOf(e: unknown): string {
-  if (e instanceof TransportError) return e.errno;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function safeJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
