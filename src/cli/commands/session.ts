@@ -100,8 +100,12 @@ export async function runSession(
   });
   const { state, trackingUrl, restAddress } = result;
   const deployed = { ...result.plan, state, trackingUrl, restAddress };
-  if (args.output === 'json' && (args.dryRun || args.detached))
-    return writeJson(io, args.dryRun ? result.plan : deployed);
+  const planErrors = (result.plan.diagnostics as { severity: string }[]).some((d) => d.severity === 'error');
+  if (args.output === 'json' && (args.dryRun || args.detached)) {
+    writeJson(io, args.dryRun ? result.plan : deployed);
+    if (args.dryRun && planErrors) throw new ExitError(EXIT.failed);
+    return;
+  }
   const plan = result.plan as {
     applicationId: string;
     clusterId: string;
@@ -111,6 +115,7 @@ export async function runSession(
   const out = style(io.stdout, io.env);
   if (args.dryRun) {
     io.stdout.write(`${formatDiagnostics(plan.diagnostics, out, io.cwd)}${JSON.stringify(result.plan, null, 2)}\n`);
+    if (planErrors) throw new ExitError(EXIT.failed);
     return;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
