@@ -145,11 +145,26 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       (y) =>
         y
           .positional('applicationId', { type: 'string', demandOption: true })
-          .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' }),
+          .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' })
+          .option('cleanup-ha', {
+            type: 'boolean',
+            default: false,
+            describe: "then remove its ZooKeeper HA namespace and recovery data (needs the Flink conf's quorum)",
+          }),
       (a) => {
         command = async () => {
           const { runKill } = await import('./commands/applications.js');
-          await runKill({ ...connectionArgs(a), applicationId: a.applicationId, yes: a.yes }, io);
+          await runKill(
+            {
+              ...connectionArgs(a),
+              applicationId: a.applicationId,
+              yes: a.yes,
+              cleanupHa: a['cleanup-ha'],
+              flinkConfDir: a['flink-conf-dir'],
+              dynamicProperties: dynamicProperties(a.D),
+            },
+            io,
+          );
         };
       },
     )
@@ -261,7 +276,52 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
             };
           },
         )
-        .demandCommand(1, 'Name an ha command: status.'),
+        .command(
+          'ls',
+          'Every HA namespace under the root, with its YARN state, its jobs, and whether it is orphaned',
+          (z) => z,
+          (a) => {
+            command = async () => {
+              const { runHaList } = await import('./commands/ha.js');
+              await runHaList(
+                { ...connectionArgs(a), flinkConfDir: a['flink-conf-dir'], dynamicProperties: dynamicProperties(a.D) },
+                io,
+              );
+            };
+          },
+        )
+        .command(
+          'clean [clusterId]',
+          'Remove an HA namespace and its recovery data on HDFS (--orphans: every orphaned one)',
+          (z) =>
+            z
+              .positional('clusterId', { type: 'string', describe: 'the cluster-id (on YARN: the application id)' })
+              .option('orphans', {
+                type: 'boolean',
+                default: false,
+                describe: 'every namespace whose application has ended',
+              })
+              .option('force', { type: 'boolean', default: false, describe: "even a running application's namespace" })
+              .option('dry-run', { type: 'boolean', default: false, describe: 'list what would go' }),
+          (a) => {
+            command = async () => {
+              const { runHaClean } = await import('./commands/ha.js');
+              await runHaClean(
+                {
+                  ...connectionArgs(a),
+                  flinkConfDir: a['flink-conf-dir'],
+                  dynamicProperties: dynamicProperties(a.D),
+                  clusterId: a.clusterId,
+                  orphans: a.orphans,
+                  force: a.force,
+                  dryRun: a['dry-run'],
+                },
+                io,
+              );
+            };
+          },
+        )
+        .demandCommand(1, 'Name an ha command: status, ls or clean.'),
     )
     .demandCommand(1, 'Name a command; see --help.')
     .strict()

@@ -1,11 +1,15 @@
 import { userInfo } from 'node:os';
 import { OPTIONS } from '../config/flink/options.js';
 import { loadConfig, resolveFlinkConfDir, type Env } from '../config/load.js';
-import { UsageError } from '../errors/index.js';
+import { hostname } from 'node:os';
+import { FlinkYarnError, UsageError } from '../errors/index.js';
+import { hdfsEndpoints, WebHdfsClient } from '../hdfs/webhdfs-client.js';
+import { TERMINAL_STATES, type YarnAppState } from '../yarn/model.js';
+import type { ZooKeeperSession } from '../zookeeper/client.js';
 import { connectZooKeeper } from '../zookeeper/client.js';
 import { readHaNamespace, type HaNamespace } from '../zookeeper/ha-layout.js';
 import { zkPath } from '../zookeeper/paths.js';
-import { checkApplicationId } from './yarn-context.js';
+import { checkApplicationId, connectYarn, type YarnConnectionOptions } from './yarn-context.js';
 
 export interface HaStatusOptions {
   /** A YARN application id: its namespace, unless the configuration fixes a cluster-id. */
@@ -25,6 +29,44 @@ export interface HaStatus extends HaNamespace {
 
 /** `flink-yarn ha status`: who leads each component of one cluster, and its jobs, from ZooKeeper. */
 export async function haStatus(options: HaStatusOptions): Promise<HaStatus> {
+  const ctx = haContext(options);
+  const clusterId =
+    options.clusterId ?? (options.applicationId !== undefined ? checkApplicationId(options.applicationId) : undefined);
+  if (clusterId === undefined) throw new UsageError('Name the cluster: an application id, or --cluster-id ID.');
+  const zk = await connectZooKeeper({
+    connectString: ctx.quorum,
+    connectionTimeoutMs: ctx.connectionTimeoutMs,
+    sessionTimeoutMs: ctx.sessionTimeoutMs,
+  });
+  try {
+    return { quorum: ctx.quorum, clusterId, ...(await readHaNamespace(zk, zkPath(ctx.root, clusterId))) };
+  } finally {
+    zk.close();
+  }
+}
+
+export interface HaNamespaceSummary {
+  readonly clusterId: string;
+  readonly namespace: string;
+  /** The YARN application's state when the cluster-id is one; null when YARN does not know it. */
+  readonly applicationState: YarnAppState | null;
+  readonly jobs: number;
+  /** Its application has ended or is unknown to YARN: nothing will ever recover this data. */
+  readonly orphaned: boolean;
+}
+
+export interface HaOptions
+  extends Omit<HaStatusOptions, 'applicationId' | 'clusterId'>, Omit<YarnConnectionOptions, 'env' | 'cwd'> {}
+
+interface HaContext {
+  readonly quorum: string;
+  readonly root: string;
+  readonly storageDir: string | undefined;
+  readonly connectionTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+}
+
+function haContext(options: HaStatusOptions): HaContext {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const flinkDir = resolveFlinkConfDir({ flinkConfDir: options.flinkConfDir, env, cwd });
@@ -40,20 +82,140 @@ export async function haStatus(options: HaStatusOptions): Promise<HaStatus> {
       `high-availability.zookeeper.quorum is not set in ${flinkDir.dir}; pass --flink-conf-dir or -D high-availability.zookeeper.quorum=host:port.`,
     );
   }
-  const clusterId =
-    options.clusterId ??
-    (options.applicationId !== undefined ? checkApplicationId(options.applicationId) : undefined) ??
-    config.flink.lookup(OPTIONS.haClusterId)?.entry.value;
-  if (clusterId === undefined) throw new UsageError('Name the cluster: an application id, or --cluster-id ID.');
-  const root = config.flink.string(OPTIONS.zkRoot) ?? '/flink';
-  const zk = await connectZooKeeper({
-    connectString: quorum,
+  return {
+    quorum,
+    root: config.flink.string(OPTIONS.zkRoot) ?? '/flink',
+    storageDir: config.flink.string(OPTIONS.haStorageDir),
     connectionTimeoutMs: config.flink.duration(OPTIONS.zkConnectionTimeout) ?? 15_000,
     sessionTimeoutMs: config.flink.duration(OPTIONS.zkSessionTimeout) ?? 60_000,
+  };
+}
+
+const APP_ID = /^application_\d+_\d+$/;
+
+/** `flink-yarn ha ls`: every namespace under the root, with its application's state and whether it is orphaned. */
+export async function haList(options: HaOptions): Promise<HaNamespaceSummary[]> {
+  const ctx = haContext(options);
+  const { client } = connectYarn(options);
+  const zk = await connectZooKeeper({
+    connectString: ctx.quorum,
+    connectionTimeoutMs: ctx.connectionTimeoutMs,
+    sessionTimeoutMs: ctx.sessionTimeoutMs,
   });
   try {
-    return { quorum, clusterId, ...(await readHaNamespace(zk, zkPath(root, clusterId))) };
+    const ids = (await zk.exists(zkPath(ctx.root, ''))) ? await zk.children(zkPath(ctx.root, '')) : [];
+    const out: HaNamespaceSummary[] = [];
+    for (const clusterId of ids.sort()) {
+      const namespace = zkPath(ctx.root, clusterId);
+      const data = await readHaNamespace(zk, namespace);
+      const applicationState = APP_ID.test(clusterId)
+        ? await client
+            .app(clusterId)
+            .then((a) => a.state)
+            .catch(notFoundAsNull)
+        : null;
+      const ended = applicationState === null ? APP_ID.test(clusterId) : TERMINAL_STATES.includes(applicationState);
+      out.push({ clusterId, namespace, applicationState, jobs: data.jobs.length, orphaned: ended });
+    }
+    return out;
   } finally {
     zk.close();
   }
+}
+
+export interface HaCleanOptions extends HaOptions {
+  /** One namespace to remove. */
+  readonly clusterId?: string | undefined;
+  /** Every orphaned namespace instead. */
+  readonly orphans?: boolean;
+  /** Remove even when the application still runs. */
+  readonly force?: boolean;
+  /** List what would go; remove nothing. */
+  readonly dryRun?: boolean;
+}
+
+export interface HaCleanResult {
+  readonly clusterId: string;
+  readonly namespace: string;
+  readonly zkNodes: number;
+  /** `<storageDir>/<cluster-id>`, when it is on HDFS; null when there is no storage or it is elsewhere. */
+  readonly storage: string | null;
+  readonly storageRemoved: boolean;
+  readonly dryRun: boolean;
+}
+
+/** `flink-yarn ha clean ID | --orphans`: removes HA namespaces and their recovery data. */
+export async function haClean(options: HaCleanOptions): Promise<HaCleanResult[]> {
+  if ((options.clusterId === undefined) === (options.orphans !== true)) {
+    throw new UsageError('Name one cluster-id to clean, or pass --orphans (not both).');
+  }
+  const ctx = haContext(options);
+  const targets =
+    options.orphans === true
+      ? (await haList(options)).filter((n) => n.orphaned).map((n) => n.clusterId)
+      : [options.clusterId!];
+  const { client, hadoop, user } = connectYarn(options);
+  if (options.orphans !== true && APP_ID.test(targets[0]!) && options.force !== true) {
+    const state = await client
+      .app(targets[0]!)
+      .then((a) => a.state)
+      .catch(notFoundAsNull);
+    if (state !== null && !TERMINAL_STATES.includes(state)) {
+      throw new FlinkYarnError(
+        'VALIDATION_FAILED',
+        `${targets[0]} is ${state}: its JobManager uses this HA data. Stop the application first, or pass --force.`,
+      );
+    }
+  }
+  const zk = await connectZooKeeper({
+    connectString: ctx.quorum,
+    connectionTimeoutMs: ctx.connectionTimeoutMs,
+    sessionTimeoutMs: ctx.sessionTimeoutMs,
+  });
+  const storage = hdfsStorage(ctx.storageDir);
+  const hdfs = storage === null ? null : new WebHdfsClient({ endpoints: hdfsEndpoints(hadoop, hostname()), user });
+  try {
+    const results: HaCleanResult[] = [];
+    for (const clusterId of targets) {
+      const namespace = zkPath(ctx.root, clusterId);
+      const storagePath = storage === null ? null : `${storage.replace(/\/+$/, '')}/${clusterId.replace(/^\/+/, '')}`;
+      if (options.dryRun === true) {
+        const nodes = await countNodes(zk, namespace);
+        results.push({
+          clusterId,
+          namespace,
+          zkNodes: nodes,
+          storage: storagePath,
+          storageRemoved: false,
+          dryRun: true,
+        });
+        continue;
+      }
+      const zkNodes = await zk.deleteRecursive(namespace);
+      const storageRemoved = hdfs !== null && storagePath !== null ? await hdfs.delete(storagePath, true) : false;
+      results.push({ clusterId, namespace, zkNodes, storage: storagePath, storageRemoved, dryRun: false });
+    }
+    return results;
+  } finally {
+    zk.close();
+  }
+}
+
+/** The HDFS path of high-availability.storageDir, or null when it is not on HDFS. */
+export function hdfsStorage(storageDir: string | undefined): string | null {
+  if (storageDir === undefined) return null;
+  const m = /^hdfs:\/\/[^/]*(\/.*)?$/.exec(storageDir.trim());
+  return m === null ? null : (m[1] ?? '/');
+}
+
+async function countNodes(zk: ZooKeeperSession, path: string): Promise<number> {
+  if (!(await zk.exists(path))) return 0;
+  let n = 1;
+  for (const kid of await zk.children(path)) n += await countNodes(zk, `${path}/${kid}`);
+  return n;
+}
+
+function notFoundAsNull(e: unknown): null {
+  if (e instanceof FlinkYarnError && e.code === 'RM_NOT_FOUND') return null;
+  throw e;
 }

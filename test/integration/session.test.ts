@@ -318,3 +318,73 @@ describe('attached sessions, spawned as a user runs them', () => {
     if (app !== undefined) expect(await hdfsExists(`${await home()}/.flink/${app.id}`)).toBe(false);
   });
 });
+
+describe('HA data after a kill: ha ls, ha clean, kill --cleanup-ha', () => {
+  it('finds the orphan a kill leaves, refuses to clean a running session, and cleans ZooKeeper and HDFS', async () => {
+    const conf = confDir();
+    const a = JSON.parse(session(conf, '-d', '-nm', 'it-ha-orphan').stdout).applicationId as string;
+    started.push(a);
+    const ha = (...args: string[]) =>
+      cli(['ha', ...args, '--flink-conf-dir', conf, '--yarn-conf-dir', cluster.confDir, '-o', 'json']);
+
+    const listed = JSON.parse(ha('ls').stdout) as { clusterId: string; applicationState: string; orphaned: boolean }[];
+    expect(listed.find((n) => n.clusterId === a)).toMatchObject({ applicationState: 'RUNNING', orphaned: false });
+    const refused = ha('clean', a);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is RUNNING.*--force/);
+
+    // A kill leaves Flink's HA data behind (it is removed only on a graceful shutdown).
+    expect(cli(['kill', a, '--yes', '--yarn-conf-dir', cluster.confDir]).code).toBe(0);
+    expect(await zkExists(`/flink/${a}`)).toBe(true);
+    const after = JSON.parse(ha('ls').stdout) as { clusterId: string; applicationState: string; orphaned: boolean }[];
+    expect(after.find((n) => n.clusterId === a)).toMatchObject({ applicationState: 'KILLED', orphaned: true });
+
+    // Flink keeps job blobs under <storageDir>/<cluster-id>/blob once a job runs; an idle session
+    // has written none yet, so put a file where a job's blob would be, to see that it goes too.
+    const mkdir = await fetch(`${cluster.webhdfs}/webhdfs/v1/flink/recovery/${a}/blob?op=MKDIRS&user.name=${user}`, {
+      method: 'PUT',
+    });
+    expect(mkdir.status).toBe(200);
+    expect(await hdfsExists(`/flink/recovery/${a}/blob`)).toBe(true);
+    const planned = JSON.parse(ha('clean', '--orphans', '--dry-run').stdout) as {
+      clusterId: string;
+      zkNodes: number;
+      dryRun: boolean;
+    }[];
+    expect(planned.find((r) => r.clusterId === a)).toMatchObject({ dryRun: true });
+    expect(planned.find((r) => r.clusterId === a)!.zkNodes).toBeGreaterThan(1);
+    expect(await zkExists(`/flink/${a}`)).toBe(true);
+
+    const cleaned = JSON.parse(ha('clean', '--orphans').stdout) as { clusterId: string; storage: string }[];
+    expect(cleaned.map((r) => r.clusterId)).toContain(a);
+    expect(cleaned.find((r) => r.clusterId === a)!.storage).toBe(`/flink/recovery/${a}`);
+    expect(await zkExists(`/flink/${a}`)).toBe(false);
+    expect(await hdfsExists(`/flink/recovery/${a}`)).toBe(false);
+  });
+
+  it('kill --cleanup-ha removes the namespace right after the kill', async () => {
+    const conf = confDir();
+    const b = JSON.parse(session(conf, '-d', '-nm', 'it-ha-kill-clean').stdout).applicationId as string;
+    started.push(b);
+    expect(await zkExists(`/flink/${b}`)).toBe(true);
+    const r = cli([
+      'kill',
+      b,
+      '--yes',
+      '--cleanup-ha',
+      '--flink-conf-dir',
+      conf,
+      '--yarn-conf-dir',
+      cluster.confDir,
+      '-o',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      applicationId: b,
+      state: 'KILLED',
+      haCleanup: [{ namespace: `/flink/${b}` }],
+    });
+    expect(await zkExists(`/flink/${b}`)).toBe(false);
+  });
+});

@@ -109,7 +109,13 @@ export async function runAttempts(args: ConnectionArgs & { applicationId: string
 }
 
 export async function runKill(
-  args: ConnectionArgs & { applicationId: string; yes: boolean },
+  args: ConnectionArgs & {
+    applicationId: string;
+    yes: boolean;
+    cleanupHa?: boolean;
+    flinkConfDir?: string | undefined;
+    dynamicProperties?: Readonly<Record<string, string>>;
+  },
   io: Io,
   stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<void> {
@@ -124,12 +130,29 @@ export async function runKill(
     }
   }
   const result = await killApplication(args.applicationId, connection(args, io));
-  if (args.output === 'json') return writeJson(io, result);
+  let cleaned: { namespace: string; zkNodes: number; storage: string | null; storageRemoved: boolean }[] | undefined;
+  if (args.cleanupHa === true) {
+    // Flink removes its HA data only on a graceful shutdown; after a kill it stays and would be recovered.
+    const { haClean } = await import('../../operations/ha.js');
+    cleaned = await haClean({
+      ...connection(args, io),
+      clusterId: result.applicationId,
+      force: true,
+      flinkConfDir: args.flinkConfDir,
+      dynamicProperties: args.dynamicProperties ?? {},
+    });
+  }
+  if (args.output === 'json') return writeJson(io, cleaned === undefined ? result : { ...result, haCleanup: cleaned });
   io.stdout.write(
     result.previousState === result.state
       ? `${result.applicationId} was already ${result.state}.\n`
       : `${result.applicationId} is ${result.state} (was ${result.previousState}).\n`,
   );
+  for (const c of cleaned ?? []) {
+    io.stdout.write(
+      `removed ${c.namespace} (${c.zkNodes} nodes)${c.storage !== null ? `; ${c.storage}${c.storageRemoved ? ' removed' : ' (not there)'}` : ''}\n`,
+    );
+  }
 }
 
 /** Attempts per app: the app list does not carry them, so ask for each (a few at a time). */

@@ -43,3 +43,44 @@ function format(s: HaStatus, st: ReturnType<typeof style>): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+export interface HaManageArgs extends Omit<HaStatusArgs, 'applicationId' | 'clusterId'> {
+  readonly yarnConfDir?: string | undefined;
+  readonly rm?: string | undefined;
+  readonly user?: string | undefined;
+}
+
+export async function runHaList(args: HaManageArgs, io: Io): Promise<void> {
+  const { haList } = await import('../../operations/ha.js');
+  const list = await haList({ ...args, env: io.env, cwd: io.cwd });
+  if (args.output === 'json') return writeJson(io, list);
+  if (list.length === 0) {
+    io.stdout.write('No HA namespaces.\n');
+    return;
+  }
+  const st = style(io.stdout, io.env);
+  const width = Math.max(10, ...list.map((n) => n.clusterId.length));
+  io.stdout.write(`${'CLUSTER-ID'.padEnd(width)}  ${'YARN STATE'.padEnd(10)}  JOBS  ORPHANED\n`);
+  for (const n of list) {
+    io.stdout.write(
+      `${n.clusterId.padEnd(width)}  ${(n.applicationState ?? 'unknown').padEnd(10)}  ${String(n.jobs).padStart(4)}  ${n.orphaned ? st.yellow('yes') : 'no'}\n`,
+    );
+  }
+}
+
+export async function runHaClean(
+  args: HaManageArgs & { clusterId?: string | undefined; orphans: boolean; force: boolean; dryRun: boolean },
+  io: Io,
+): Promise<void> {
+  const { haClean } = await import('../../operations/ha.js');
+  const results = await haClean({ ...args, env: io.env, cwd: io.cwd });
+  if (args.output === 'json') return writeJson(io, results);
+  if (results.length === 0) io.stdout.write('Nothing to clean.\n');
+  for (const r of results) {
+    const storage =
+      r.storage === null
+        ? 'no HDFS storage'
+        : `${r.storage}${r.dryRun ? '' : r.storageRemoved ? ' removed' : ' (not there)'}`;
+    io.stdout.write(`${r.dryRun ? 'would remove' : 'removed'} ${r.namespace} (${r.zkNodes} nodes); ${storage}\n`);
+  }
+}
