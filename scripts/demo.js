@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // npm run demo: a real local YARN + HDFS + ZooKeeper, and a highly available Flink session on it,
 // deployed with this tool's yarn-session.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name) => join(root, 'bin', `${name}.cjs`);
-const run = (name, args, { json = false } = {}) => {
-  console.error(`\n$ ${name} ${args.join(' ')}`);
+const run = (name, args, { json = false, quiet = false } = {}) => {
+  if (!quiet) console.error(`\n$ ${name} ${args.join(' ')}`);
   const r = spawnSync(process.execPath, [bin(name), ...args], {
     stdio: ['inherit', json ? 'pipe' : 'inherit', 'inherit'],
     encoding: 'utf8',
@@ -61,3 +61,32 @@ Try:
 Stop the session, then the cluster:
   npx flink-yarn kill ${session.applicationId} --yes
   npx flink-yarn minicluster stop`);
+
+if (process.argv.includes('--failover')) {
+  // Opt-in: the JobManager dies, YARN restarts it as attempt 2, a new leader takes over in ZooKeeper.
+  const ha = () =>
+    run('flink-yarn', ['ha', 'status', session.applicationId, '--flink-conf-dir', conf, '--output', 'json'], {
+      json: true,
+    });
+  const before = ha().leaders.find((l) => l.component === 'rest_server')?.leader;
+  console.log(
+    `\nKilling the JobManager (the AM container's JVM); REST leader now ${before?.address} (session ${before?.sessionId})`,
+  );
+  const pid = execFileSync('pgrep', ['-f', `${session.applicationId}.*YarnSessionClusterEntrypoint`], {
+    encoding: 'utf8',
+  }).split('\n')[0];
+  process.kill(Number(pid), 'SIGKILL');
+  const started = Date.now();
+  for (;;) {
+    const after = ha().leaders.find((l) => l.component === 'rest_server')?.leader;
+    if (after && after.sessionId !== before?.sessionId) {
+      console.log(
+        `New leader after ${((Date.now() - started) / 1000).toFixed(1)} s: ${after.address} (session ${after.sessionId})`,
+      );
+      break;
+    }
+    if (Date.now() - started > 120_000) throw new Error('no new leader within 120 s');
+    spawnSync('sleep', ['1']);
+  }
+  run('flink-yarn', ['attempts', session.applicationId, '--yarn-conf-dir', cluster.confDir]);
+}

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
@@ -388,3 +388,81 @@ describe('HA data after a kill: ha ls, ha clean, kill --cleanup-ha', () => {
     expect(await zkExists(`/flink/${b}`)).toBe(false);
   });
 });
+
+describe('the HA story of the reference document, end to end', () => {
+  it('kill the JobManager: attempt 2 starts, a new leader answers; kill again: FAILED, orphaned, cleaned', async () => {
+    const conf = confDir();
+    const id = JSON.parse(session(conf, '-d', '-nm', 'it-ha-story').stdout).applicationId as string;
+    started.push(id);
+    const yarn = ['--yarn-conf-dir', cluster.confDir];
+    const haStatus = () =>
+      JSON.parse(cli(['ha', 'status', id, '--flink-conf-dir', conf, '-o', 'json']).stdout) as {
+        leaders: { component: string; leader: { address: string; sessionId: string } | null }[];
+      };
+    const restLeader = () => haStatus().leaders.find((l) => l.component === 'rest_server')?.leader ?? null;
+    const first = restLeader();
+    expect(first).not.toBeNull();
+
+    // 1. Kill the JobManager's process (the AM container) on this machine's NodeManager.
+    const killJobManager = () => {
+      const pid = execFileSync('pgrep', ['-f', `${id}.*YarnSessionClusterEntrypoint`], { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0]!;
+      process.kill(Number(pid), 'SIGKILL');
+    };
+    killJobManager();
+
+    // 2. YARN starts attempt 2 of the same application; `attempts` shows it.
+    const deadline = Date.now() + 120_000;
+    let report = JSON.parse(cli(['attempts', id, ...yarn, '-o', 'json']).stdout);
+    while (
+      !(
+        report.state === 'RUNNING' &&
+        report.attempts.length === 2 &&
+        report.attempts[1].appAttemptState === 'RUNNING'
+      ) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 1000));
+      report = JSON.parse(cli(['attempts', id, ...yarn, '-o', 'json']).stdout);
+    }
+    expect(report.attempts.map((a: { appAttemptState: string }) => a.appAttemptState)).toEqual(['FAILED', 'RUNNING']);
+
+    // 3. A new leader appears in ZooKeeper, and Flink's REST API answers there again.
+    let second = restLeader();
+    while ((second === null || second.sessionId === first!.sessionId) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      second = restLeader();
+    }
+    expect(second!.sessionId).not.toBe(first!.sessionId);
+    const status = JSON.parse(cli(['status', id, ...yarn, '-o', 'json']).stdout);
+    expect(new URL(second!.address).port).toBe(new URL(status.restAddress).port);
+    expect((await fetch(`${status.restAddress}/overview`)).status).toBe(200);
+
+    // 4. Once the attempts are exhausted the application fails, and its HA data is orphaned.
+    killJobManager();
+    const failed = await waitFor(async () => (await rm.app(id)).state === 'FAILED');
+    expect(failed).toBe(true);
+    const listed = JSON.parse(cli(['ha', 'ls', '--flink-conf-dir', conf, ...yarn, '-o', 'json']).stdout) as {
+      clusterId: string;
+      orphaned: boolean;
+    }[];
+    expect(listed.find((n) => n.clusterId === id)?.orphaned).toBe(true);
+
+    // 5. ha clean --orphans removes it.
+    const cleaned = JSON.parse(
+      cli(['ha', 'clean', '--orphans', '--flink-conf-dir', conf, ...yarn, '-o', 'json']).stdout,
+    ) as { clusterId: string }[];
+    expect(cleaned.map((c) => c.clusterId)).toContain(id);
+    expect(await zkExists(`/flink/${id}`)).toBe(false);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return false;
+}
