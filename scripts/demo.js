@@ -67,6 +67,7 @@ if (process.argv.includes('--failover')) {
   const ha = () =>
     run('flink-yarn', ['ha', 'status', session.applicationId, '--flink-conf-dir', conf, '--output', 'json'], {
       json: true,
+      quiet: true,
     });
   const before = ha().leaders.find((l) => l.component === 'rest_server')?.leader;
   console.log(
