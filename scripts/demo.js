@@ -2,9 +2,9 @@
 // npm run demo: a real local YARN + HDFS + ZooKeeper, and a highly available Flink session on it,
 // deployed with this tool's yarn-session.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { writeSessionConfDir } from '../dist/src/operations/minicluster/index.js';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name) => join(root, 'bin', `${name}.cjs`);
@@ -22,23 +22,7 @@ const cluster = run('flink-yarn', ['minicluster', 'start', '--output', 'json'], 
 
 // A Flink configuration for this cluster: ZooKeeper HA, recovery data on HDFS, 10 attempts
 // asked for against the cluster's cap of 2 (the plan says so).
-const conf = join(homedir(), '.flink-yarn', 'demo-conf');
-mkdirSync(conf, { recursive: true });
-writeFileSync(
-  join(conf, 'flink-conf.yaml'),
-  [
-    'high-availability.type: zookeeper',
-    `high-availability.zookeeper.quorum: ${cluster.zookeeper}`,
-    'high-availability.storageDir: hdfs:///flink/recovery',
-    'yarn.application-attempts: 10',
-    'yarn.application-attempt-failures-validity-interval: 5 min',
-    'jobmanager.memory.process.size: 1024m',
-    'taskmanager.memory.process.size: 1024m',
-    'taskmanager.numberOfTaskSlots: 2',
-    '',
-  ].join('\n'),
-);
-copyFileSync(join(cluster.flinkHome, 'conf', 'log4j.properties'), join(conf, 'log4j.properties'));
+const conf = writeSessionConfDir(cluster, join(homedir(), '.flink-yarn', 'demo-conf'));
 
 const common = ['--flink-conf-dir', conf, '--yarn-conf-dir', cluster.confDir, '--flink-home', cluster.flinkHome];
 run('flink-yarn', ['validate', ...common.slice(0, 4)]);

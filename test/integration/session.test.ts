@@ -1,10 +1,11 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
 
@@ -15,22 +16,7 @@ const started: string[] = [];
 
 /** A Flink conf dir for this cluster: ZooKeeper HA, HDFS storage, 10 attempts against a cap of 2. */
 function confDir(extra = ''): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flink-yarn-it-conf-'));
-  writeFileSync(
-    join(dir, 'flink-conf.yaml'),
-    [
-      'high-availability.type: zookeeper',
-      `high-availability.zookeeper.quorum: ${cluster.zookeeper}`,
-      'high-availability.storageDir: hdfs:///flink/recovery',
-      'yarn.application-attempts: 10',
-      'yarn.application-attempt-failures-validity-interval: 5 min',
-      'jobmanager.memory.process.size: 1024m',
-      'taskmanager.memory.process.size: 1024m',
-      extra,
-    ].join('\n'),
-  );
-  copyFileSync(join(cluster.flinkHome, 'conf', 'log4j.properties'), join(dir, 'log4j.properties'));
-  return dir;
+  return writeSessionConfDir(cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-it-conf-')), [extra]);
 }
 
 const common = (conf: string) => [

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -405,4 +405,30 @@ export function packageRoot(): string {
     if (parent === dir) throw new FlinkYarnError('INTERNAL', 'cannot find the flink-on-yarn package root');
     dir = parent;
   }
+}
+
+/**
+ * Writes a Flink conf dir for a highly available session on this minicluster: ZooKeeper HA on
+ * its quorum, recovery data on its HDFS, 10 attempts asked for (the cluster caps them at 2), and
+ * the distribution's log4j.properties. `extra` lines are appended (later keys win).
+ */
+export function writeSessionConfDir(info: MiniclusterInfo, dir: string, extra: readonly string[] = []): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'flink-conf.yaml'),
+    [
+      'high-availability.type: zookeeper',
+      `high-availability.zookeeper.quorum: ${info.zookeeper}`,
+      'high-availability.storageDir: hdfs:///flink/recovery',
+      'yarn.application-attempts: 10',
+      'yarn.application-attempt-failures-validity-interval: 5 min',
+      'jobmanager.memory.process.size: 1024m',
+      'taskmanager.memory.process.size: 1024m',
+      'taskmanager.numberOfTaskSlots: 2',
+      ...extra,
+      '',
+    ].join('\n'),
+  );
+  copyFileSync(join(info.flinkHome, 'conf', 'log4j.properties'), join(dir, 'log4j.properties'));
+  return dir;
 }
