@@ -10,7 +10,8 @@ declare module 'vitest' {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
-export const STATE_DIR = join(ROOT, '.flink-yarn', 'test-minicluster');
+// FLINK_YARN_TEST_STATE_DIR lets several checkouts or agents run integration tests side by side.
+export const STATE_DIR = process.env.FLINK_YARN_TEST_STATE_DIR ?? join(ROOT, '.flink-yarn', 'test-minicluster');
 
 /** One real cluster per test run: started here, always stopped, and checked to leave nothing behind. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -7,7 +7,7 @@ import { cli, ROOT } from '../cli/run.js';
 import { submitShellApp, waitForState } from './yarn-apps.js';
 
 /** A second, short-lived cluster with two ResourceManagers, so failover is tested for real. */
-const STATE_DIR = join(ROOT, '.flink-yarn', 'test-minicluster-rm-ha');
+const STATE_DIR = `${process.env.FLINK_YARN_TEST_STATE_DIR ?? join(ROOT, '.flink-yarn', 'test-minicluster')}-rm-ha`;
 let confDir: string;
 let control: string;
 let client: ResourceManagerClient;
