@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors/index.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import type { Io, OutputFormat } from './output.js';
@@ -12,7 +12,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   // Handlers only pick the command; it runs after parsing. An async handler would make yargs
   // render and cache the whole help text first, which costs a third of `validate`'s run time.
   let command: (() => Promise<void>) | undefined;
-  const parser = yargs(normaliseArgs(argv))
+  const { argv: parsed, programArgs } = splitRunArgs(normaliseArgs(argv));
+  const parser = yargs(parsed)
     .scriptName('flink-yarn')
     .usage('$0 <command> [options]\n\nLaunch and operate highly available Flink clusters on YARN.')
     .option('output', {
@@ -80,6 +81,37 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
               amMaxAttempts: a['am-max-attempts'],
               rms: a.rms as 1 | 2 | undefined,
               hadoopVersion: a['hadoop-version'],
+            },
+            io,
+          );
+        };
+      },
+    )
+    .command(
+      'zookeeper <action>',
+      "Start, stop or inspect this machine's ZooKeeper server of conf/zoo.cfg (Flink's start-zookeeper-quorum.sh)",
+      (y) =>
+        y
+          .positional('action', { choices: ['start', 'stop', 'status'] as const, demandOption: true })
+          .option('state-dir', {
+            type: 'string',
+            describe:
+              'pid, generated zoo.cfg and logs (default $FLINK_YARN_STATE_DIR/zookeeper, ~/.flink-yarn/zookeeper)',
+          })
+          .option('zookeeper-home', {
+            type: 'string',
+            describe: "the ZooKeeper to run (default $ZOOKEEPER_HOME, then Debian's zookeeper package)",
+          }),
+      (a) => {
+        command = async () => {
+          const { runZooKeeper } = await import('./commands/zookeeper.js');
+          await runZooKeeper(
+            {
+              action: a.action,
+              output: a.output,
+              flinkConfDir: a['flink-conf-dir'],
+              stateDir: a['state-dir'],
+              zookeeperHome: a['zookeeper-home'],
             },
             io,
           );
@@ -172,32 +204,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       'session',
       "Deploy a Flink session cluster on YARN (yarn-session: the same flags as Flink's yarn-session.sh)",
       (y) =>
-        y
-          .option('jobManagerMemory', { type: 'string', describe: '-jm: JobManager process memory (MB without unit)' })
-          .option('taskManagerMemory', {
-            type: 'string',
-            describe: '-tm: TaskManager process memory (MB without unit)',
-          })
-          .option('slots', { alias: 's', type: 'number', describe: 'task slots per TaskManager' })
-          .option('name', { type: 'string', describe: '-nm: YARN application name' })
-          .option('queue', { type: 'string', describe: '-qu: YARN queue' })
-          .option('nodeLabel', { type: 'string', describe: '-nl: YARN node label' })
-          .option('applicationType', {
-            type: 'string',
-            describe: '-at: YARN application type (default "Apache Flink")',
-          })
-          .option('ship', {
-            alias: 't',
-            type: 'string',
-            array: true,
-            describe: 'ship a file or directory to the cluster',
-          })
-          .option('jar', { alias: 'j', type: 'string', describe: "path to Flink's dist jar" })
-          .option('zookeeperNamespace', {
-            alias: 'z',
-            type: 'string',
-            describe: 'HA cluster-id (default: the application id)',
-          })
+        sessionOptions(y)
           .option('applicationId', {
             type: 'string',
             describe: '-id: an existing session (with --dry-run: the id to plan for)',
@@ -207,44 +214,56 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
             type: 'boolean',
             default: false,
             describe: 'return once the session is RUNNING',
-          })
-          .option('wait', {
-            type: 'boolean',
-            default: true,
-            describe: 'with -d, --no-wait returns right after submission',
-          })
-          .option('timeout', { type: 'number', describe: 'seconds to wait for RUNNING (default 300)' })
-          .option('flink-home', { type: 'string', describe: 'the Flink distribution to ship (default $FLINK_HOME)' })
-          .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; submit and create nothing' })
-          .option('hadoop-version', { type: 'string', describe: 'with --dry-run and --applicationId: plan offline' }),
+          }),
       (a) => {
         command = async () => {
           const { runSession } = await import('./commands/session.js');
-          await runSession(
+          await runSession({ ...sessionArgs(a), applicationId: a.applicationId, detached: a.detached }, io);
+        };
+      },
+    )
+    .command(
+      'run <jarFile>',
+      'Run one job on its own Flink cluster on YARN (application mode): flink-yarn run [options] JAR [program args]',
+      (y) =>
+        sessionOptions(y)
+          .positional('jarFile', { type: 'string', demandOption: true, describe: "the job's jar" })
+          .option('class', {
+            alias: 'c',
+            type: 'string',
+            describe: "the job's main class (default: the jar's manifest)",
+          })
+          .option('parallelism', { alias: 'p', type: 'number', describe: 'the default parallelism of the job' })
+          .option('job-graph', {
+            type: 'string',
+            describe: 'a serialized JobGraph: run the legacy per-job entrypoint (Flink 1.x) instead',
+          })
+          .option('detached', {
+            alias: 'd',
+            type: 'boolean',
+            default: false,
+            describe: 'return once the application is RUNNING',
+          })
+          .option('cancel-on-interrupt', {
+            type: 'boolean',
+            default: false,
+            describe: 'Ctrl-C cancels the job without asking',
+          })
+          .option('applicationId', { type: 'string', describe: 'with --dry-run: the id to plan for' }),
+      (a) => {
+        command = async () => {
+          const { runJob } = await import('./commands/run.js');
+          await runJob(
             {
-              output: a.output,
-              flinkConfDir: a['flink-conf-dir'],
-              yarnConfDir: a['yarn-conf-dir'],
-              flinkHome: a['flink-home'],
-              rm: a.rm,
-              user: a.user,
-              dynamicProperties: dynamicProperties(a.D),
-              jobManagerMemory: a.jobManagerMemory,
-              taskManagerMemory: a.taskManagerMemory,
-              slots: a.slots,
-              name: a.name,
-              queue: a.queue,
-              nodeLabel: a.nodeLabel,
-              applicationType: a.applicationType,
-              ship: a.ship,
-              jar: a.jar,
-              zookeeperNamespace: a.zookeeperNamespace,
+              ...sessionArgs(a),
               applicationId: a.applicationId,
               detached: a.detached,
-              noWait: !a.wait,
-              timeout: a.timeout,
-              dryRun: a['dry-run'],
-              hadoopVersion: a['hadoop-version'],
+              jarFile: a.jarFile,
+              programArgs,
+              mainClass: a.class,
+              parallelism: a.parallelism,
+              jobGraph: a['job-graph'],
+              cancelOnInterrupt: a['cancel-on-interrupt'],
             },
             io,
           );
@@ -351,6 +370,78 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   return EXIT.ok;
 }
 
+/** The deployment flags `session` and `run` share (yarn-session.sh's, plus ours). */
+function sessionOptions<T>(y: Argv<T>) {
+  return y
+    .option('jobManagerMemory', { type: 'string', describe: '-jm: JobManager process memory (MB without unit)' })
+    .option('taskManagerMemory', { type: 'string', describe: '-tm: TaskManager process memory (MB without unit)' })
+    .option('slots', { alias: 's', type: 'number', describe: 'task slots per TaskManager' })
+    .option('name', { type: 'string', describe: '-nm: YARN application name' })
+    .option('queue', { type: 'string', describe: '-qu: YARN queue' })
+    .option('nodeLabel', { type: 'string', describe: '-nl: YARN node label' })
+    .option('applicationType', { type: 'string', describe: '-at: YARN application type (default "Apache Flink")' })
+    .option('ship', { alias: 't', type: 'string', array: true, describe: 'ship a file or directory to the cluster' })
+    .option('jar', { alias: 'j', type: 'string', describe: "path to Flink's dist jar" })
+    .option('zookeeperNamespace', {
+      alias: 'z',
+      type: 'string',
+      describe: 'HA cluster-id (default: the application id)',
+    })
+    .option('wait', { type: 'boolean', default: true, describe: 'with -d, --no-wait returns right after submission' })
+    .option('timeout', { type: 'number', describe: 'seconds to wait for RUNNING (default 300)' })
+    .option('flink-home', { type: 'string', describe: 'the Flink distribution to ship (default $FLINK_HOME)' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; submit and create nothing' })
+    .option('hadoop-version', { type: 'string', describe: 'with --dry-run and --applicationId: plan offline' });
+}
+
+function sessionArgs(a: {
+  output: OutputFormat;
+  'flink-conf-dir'?: string | undefined;
+  'yarn-conf-dir'?: string | undefined;
+  'flink-home'?: string | undefined;
+  rm?: string | undefined;
+  user?: string | undefined;
+  D?: string[] | undefined;
+  jobManagerMemory?: string | undefined;
+  taskManagerMemory?: string | undefined;
+  slots?: number | undefined;
+  name?: string | undefined;
+  queue?: string | undefined;
+  nodeLabel?: string | undefined;
+  applicationType?: string | undefined;
+  ship?: string[] | undefined;
+  jar?: string | undefined;
+  zookeeperNamespace?: string | undefined;
+  wait: boolean;
+  timeout?: number | undefined;
+  'dry-run': boolean;
+  'hadoop-version'?: string | undefined;
+}) {
+  return {
+    output: a.output,
+    flinkConfDir: a['flink-conf-dir'],
+    yarnConfDir: a['yarn-conf-dir'],
+    flinkHome: a['flink-home'],
+    rm: a.rm,
+    user: a.user,
+    dynamicProperties: dynamicProperties(a.D),
+    jobManagerMemory: a.jobManagerMemory,
+    taskManagerMemory: a.taskManagerMemory,
+    slots: a.slots,
+    name: a.name,
+    queue: a.queue,
+    nodeLabel: a.nodeLabel,
+    applicationType: a.applicationType,
+    ship: a.ship,
+    jar: a.jar,
+    zookeeperNamespace: a.zookeeperNamespace,
+    noWait: !a.wait,
+    timeout: a.timeout,
+    dryRun: a['dry-run'],
+    hadoopVersion: a['hadoop-version'],
+  };
+}
+
 function connectionArgs(a: {
   output: OutputFormat;
   'yarn-conf-dir'?: string | undefined;
@@ -358,6 +449,67 @@ function connectionArgs(a: {
   user?: string | undefined;
 }) {
   return { output: a.output, yarnConfDir: a['yarn-conf-dir'], rm: a.rm, user: a.user };
+}
+
+/** Options of `run` that take a value (camelCase, as yargs also accepts them kebab-cased): what follows is not the jar. */
+const RUN_VALUE_FLAGS = new Set([
+  'output',
+  'o',
+  'flinkConfDir',
+  'yarnConfDir',
+  'D',
+  'user',
+  'rm',
+  'jobManagerMemory',
+  'taskManagerMemory',
+  'slots',
+  's',
+  'name',
+  'queue',
+  'nodeLabel',
+  'applicationType',
+  'ship',
+  't',
+  'jar',
+  'j',
+  'zookeeperNamespace',
+  'z',
+  'applicationId',
+  'timeout',
+  'flinkHome',
+  'hadoopVersion',
+  'class',
+  'c',
+  'parallelism',
+  'p',
+  'jobGraph',
+]);
+
+function takesValue(flag: string): boolean {
+  if (flag.includes('=')) return false;
+  return RUN_VALUE_FLAGS.has(flag.replace(/^-+/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+}
+
+/**
+ * `run [options] JAR [program args]`, as `flink run` reads it: everything after the jar belongs
+ * to the program. The jar moves right after `run` so that no list option can swallow it.
+ */
+export function splitRunArgs(argv: readonly string[]): { argv: string[]; programArgs: string[] } {
+  if (argv[0] !== 'run') return { argv: [...argv], programArgs: [] };
+  for (let i = 1; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return { argv: [...argv.slice(0, i)], programArgs: argv.slice(i + 1) };
+    if (token.startsWith('-') && token !== '-') {
+      if (takesValue(token)) i++;
+      continue;
+    }
+    const rest = argv.slice(i + 1);
+    return {
+      argv: ['run', token, ...argv.slice(1, i)],
+      programArgs: rest[0] === '--' ? rest.slice(1) : rest,
+    };
+  }
+  return { argv: [...argv], programArgs: [] };
 }
 
 /** yarn-session.sh's two-letter short flags, which a standard parser would read as letter groups. */

@@ -12,9 +12,15 @@ export interface StagedResource {
   readonly modificationTime: number;
   readonly visibility: 'APPLICATION' | 'PUBLIC' | 'PRIVATE';
   readonly type: 'FILE' | 'ARCHIVE';
-  /** What the file is to Flink: the dist jar, the configuration, or one of the shipped files. */
-  readonly role: 'dist' | 'config' | 'ship';
+  /**
+   * What the file is to Flink: the dist jar, the configuration, a shipped file, the user's
+   * program jar (application and per-job mode), or a serialized JobGraph (per-job mode).
+   */
+  readonly role: 'dist' | 'config' | 'ship' | 'user' | 'job-graph';
 }
+
+/** `yarn.classpath.include-user-jar`: where the user's jar goes on the JobManager's classpath. */
+export type UserJarInclusion = 'ORDER' | 'FIRST' | 'LAST' | 'DISABLED';
 
 export type Entrypoint = 'session' | 'application' | 'job';
 
@@ -43,6 +49,8 @@ export interface AmContainerInput {
   /** containerized.master.env.* */
   readonly extraEnvironment: Readonly<Record<string, string>>;
   readonly hasLog4j: boolean;
+  /** @default ORDER */
+  readonly userJarInclusion?: UserJarInclusion;
 }
 
 export interface AmContainerSpec {
@@ -73,10 +81,11 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
   const config = input.resources.find((r) => r.role === 'config');
   if (dist === undefined || config === undefined)
     throw new Error('the AM needs the Flink dist jar and a configuration file');
-  const shipped = input.resources.filter((r) => r.role !== 'dist');
+  // The JobGraph is read from the working directory, not rebuilt for TaskManagers: it is not shipped on.
+  const shipped = input.resources.filter((r) => r.role !== 'dist' && r.role !== 'job-graph');
   const legacy = input.flinkVersion[0] === 1 && input.flinkVersion[1] < 19;
   const encode = (r: StagedResource): string => (legacy ? legacyDescriptor(r) : descriptor(r));
-  const flinkClasspath = `${[...classpathEntries(input.resources.filter((r) => r.role === 'ship')), dist.key, config.key].join(':')}:`;
+  const flinkClasspath = `${classpath(input.resources, input.userJarInclusion ?? 'ORDER').join(':')}:`;
   const environment: Record<string, string> = {
     ...input.extraEnvironment,
     _FLINK_CLASSPATH: flinkClasspath,
@@ -119,6 +128,24 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
     environment: { entry: Object.entries(environment).map(([key, value]) => ({ key, value })) },
     commands: { command },
   };
+}
+
+/**
+ * `_FLINK_CLASSPATH` as Flink's client builds it: user jars first (FIRST), the shipped entries and
+ * (ORDER) the user jars sorted together, the dist jar, the JobGraph, the configuration, then user
+ * jars again for LAST. DISABLED leaves them off: the entrypoint loads them from usrlib/.
+ */
+export function classpath(resources: readonly StagedResource[], inclusion: UserJarInclusion): string[] {
+  const of = (role: StagedResource['role']) => resources.filter((r) => r.role === role).map((r) => r.key);
+  const user = of('user').sort();
+  return [
+    ...(inclusion === 'FIRST' ? user : []),
+    ...[...classpathEntries(resources.filter((r) => r.role === 'ship')), ...(inclusion === 'ORDER' ? user : [])].sort(),
+    ...of('dist'),
+    ...of('job-graph'),
+    ...of('config'),
+    ...(inclusion === 'LAST' ? user : []),
+  ];
 }
 
 /**

@@ -1,5 +1,6 @@
+import { pathToFileURL } from 'node:url';
 import type { ConfigModel } from '../config/assemble.js';
-import { OPTIONS } from '../config/flink/options.js';
+import { isSensitiveKey, MASK, OPTIONS } from '../config/flink/options.js';
 import { formatDuration } from '../config/values/duration.js';
 import { MIB } from '../config/values/memory.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
@@ -12,6 +13,7 @@ import {
   maskAmContainerSpec,
   type Entrypoint,
   type StagedResource,
+  type UserJarInclusion,
 } from './am-container.js';
 import { jobManagerMemory, type JobManagerMemory } from './memory.js';
 import { parseVersion, policyFor, type YarnVersionPolicy } from './version-policy.js';
@@ -68,6 +70,19 @@ export interface SessionPlanInput {
   readonly maximumCapability?: { readonly memory: number; readonly vCores: number } | undefined;
   /** Flink's own default application name for this entrypoint. */
   readonly defaultName: string;
+  /** The job an application or per-job cluster runs. */
+  readonly program?: ProgramSpec | undefined;
+}
+
+/** What an application (or per-job) cluster runs. */
+export interface ProgramSpec {
+  /** The user jar's absolute local path: Flink's pipeline.jars names it as a file: URI. */
+  readonly jarPath: string;
+  /** $internal.application.main; without it the entrypoint reads the jar's manifest. */
+  readonly mainClass?: string | undefined;
+  readonly args: readonly string[];
+  /** -p: parallelism.default */
+  readonly parallelism?: number | undefined;
 }
 
 export interface SessionPlan {
@@ -88,6 +103,23 @@ export interface SessionPlan {
   /** The configuration shipped to the JobManager (flat keys). */
   readonly shippedConfig: Readonly<Record<string, string>>;
   readonly memory: JobManagerMemory | null;
+  /** `yarn.classpath.include-user-jar`: decides where the user jar is staged. */
+  readonly userJarInclusion: UserJarInclusion;
+  /** Application and per-job clusters: the job, and its id where Flink fixes it. */
+  readonly program: PlannedProgram | null;
+}
+
+export interface PlannedProgram {
+  readonly entrypoint: 'application' | 'job';
+  readonly jar: string;
+  readonly mainClass: string | null;
+  readonly args: readonly string[];
+  readonly parallelism: number | null;
+  /**
+   * With HA in application mode Flink derives the job id from the cluster-id, so every AM
+   * attempt recovers the same job; null where Flink picks a random one.
+   */
+  readonly jobId: string | null;
 }
 
 /**
@@ -244,7 +276,31 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
     );
   }
 
-  const shippedConfig = shippedConfiguration(input, clusterId);
+  const inclusionValue = (flink.string(USER_JAR_INCLUSION) ?? 'ORDER').trim().toUpperCase();
+  const userJarInclusion = (USER_JAR_INCLUSIONS as readonly string[]).includes(inclusionValue)
+    ? (inclusionValue as UserJarInclusion)
+    : 'ORDER';
+  if (userJarInclusion !== inclusionValue) {
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'USER_JAR_INCLUSION_INVALID',
+        `yarn.classpath.include-user-jar is '${inclusionValue}'; Flink accepts ${USER_JAR_INCLUSIONS.join(', ')}.`,
+        { key: USER_JAR_INCLUSION.key },
+      ),
+    );
+  }
+  const flinkVersion = parseVersion(input.flinkVersion ?? '1.20.0') ?? [1, 20, 0];
+  if (input.entrypoint === 'job' && flinkVersion[0] >= 2) {
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'PER_JOB_REMOVED',
+        `Flink ${input.flinkVersion} has no per-job entrypoint (removed in 2.0), so a JobGraph file cannot run on it. Drop --job-graph to run the jar in application mode.`,
+      ),
+    );
+  }
+  const shippedConfig = shippedConfiguration(input, clusterId, flinkVersion[0] >= 2);
   const jvmOptions = javaOptions(input.config);
   const yarnFilesDir = `${input.defaultFs}${input.homeDir}/.flink/${input.applicationId}`;
   const containerSpec =
@@ -252,7 +308,7 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
       ? null
       : amContainerSpec({
           entrypoint: input.entrypoint,
-          flinkVersion: parseVersion(input.flinkVersion ?? '1.20.0') ?? [1, 20, 0],
+          flinkVersion,
           resources: input.resources,
           memory,
           jvmOptions,
@@ -263,6 +319,7 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
           yarnApplicationClasspath: yarnApplicationClasspath(config),
           extraEnvironment: prefixed(flink, 'containerized.master.env.'),
           hasLog4j: input.resources.some((r) => r.key === 'log4j.properties'),
+          userJarInclusion,
         });
   const tags = (flink.string(OPTIONS.tags) ?? '')
     .split(',')
@@ -299,7 +356,47 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
     submission: policy.numbersAsStrings ? (stringifyScalars(body) as Record<string, unknown>) : body,
     shippedConfig,
     memory,
+    userJarInclusion,
+    program: plannedProgram(input, clusterId, ha),
   };
+}
+
+const USER_JAR_INCLUSION = {
+  key: 'yarn.classpath.include-user-jar',
+  deprecatedKeys: ['yarn.per-job-cluster.include-user-jar'],
+};
+const USER_JAR_INCLUSIONS = ['ORDER', 'FIRST', 'LAST', 'DISABLED'] as const;
+
+function plannedProgram(input: SessionPlanInput, clusterId: string, ha: boolean): PlannedProgram | null {
+  const program = input.program;
+  if (program === undefined || input.entrypoint === 'session') return null;
+  return {
+    entrypoint: input.entrypoint,
+    jar: program.jarPath,
+    mainClass: program.mainClass ?? null,
+    args: program.args,
+    parallelism: program.parallelism ?? null,
+    jobId: input.entrypoint === 'application' && ha ? applicationJobId(clusterId) : null,
+  };
+}
+
+/**
+ * The job id Flink's application mode fixes under HA: a JobID whose lower half is the
+ * cluster-id's Java String.hashCode and whose upper half is 0, printed lower half first.
+ */
+export function applicationJobId(clusterId: string): string {
+  let hash = 0;
+  for (let i = 0; i < clusterId.length; i++) hash = (Math.imul(hash, 31) + clusterId.charCodeAt(i)) | 0;
+  return `${BigInt.asUintN(64, BigInt(hash)).toString(16).padStart(16, '0')}${'0'.repeat(16)}`;
+}
+
+/**
+ * A list-typed option as the shipped file must spell it: 1.x reads `a;b` (an element holding `;`
+ * or a quote is single-quoted, quotes doubled); 2.x reads a YAML flow sequence.
+ */
+export function encodeListOption(values: readonly string[], standardYaml: boolean): string {
+  if (standardYaml) return JSON.stringify(values);
+  return values.map((v) => (/[;'"]/.test(v) ? `'${v.replace(/'/g, "''")}'` : v)).join(';');
 }
 
 export function planHasErrors(plan: SessionPlan): boolean {
@@ -316,16 +413,33 @@ export function publicPlan(plan: SessionPlan): Record<string, unknown> {
     attempts: plan.attempts,
     policy: plan.policy,
     diagnostics: plan.diagnostics,
+    ...(plan.program !== null ? { program: { ...plan.program, args: maskProgramArgs(plan.program.args) } } : {}),
     submission:
       spec === undefined ? plan.submission : { ...plan.submission, 'am-container-spec': maskAmContainerSpec(spec) },
   };
+}
+
+/** `--password x` and `--token=x`: the value after a secret-looking option name is not shown. */
+export function maskProgramArgs(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    const eq = /^(-{1,2}[^=]+)=/.exec(arg);
+    if (eq !== null && isSensitiveKey(eq[1]!.replace(/^-+/, ''))) return `${eq[1]}=${MASK}`;
+    const previous = args[i - 1];
+    return previous !== undefined && /^-{1,2}[^=]+$/.test(previous) && isSensitiveKey(previous.replace(/^-+/, ''))
+      ? MASK
+      : arg;
+  });
 }
 
 /**
  * The configuration the JobManager reads, with what Flink's client changes before shipping it:
  * the cluster-id, the deployment target and mode, and no localhost bind hosts.
  */
-function shippedConfiguration(input: SessionPlanInput, clusterId: string): Record<string, string> {
+function shippedConfiguration(
+  input: SessionPlanInput,
+  clusterId: string,
+  standardYaml: boolean,
+): Record<string, string> {
   const out = new Map<string, string>();
   for (const e of input.config.flink.entries()) out.set(e.key, e.value);
   // The effective cluster-id replaces any deprecated spelling, so the JobManager reads exactly one.
@@ -333,7 +447,22 @@ function shippedConfiguration(input: SessionPlanInput, clusterId: string): Recor
   out.set(OPTIONS.haClusterId.key, clusterId);
   const target = { session: 'yarn-session', application: 'yarn-application', job: 'yarn-per-job' } as const;
   out.set('execution.target', target[input.entrypoint]);
-  out.set('internal.cluster.execution-mode', input.detached ? 'DETACHED' : 'NORMAL');
+  // A per-job cluster in NORMAL mode waits for a client to fetch the job's result before it shuts
+  // down; this client watches YARN instead, so it never would.
+  out.set('internal.cluster.execution-mode', input.detached || input.entrypoint === 'job' ? 'DETACHED' : 'NORMAL');
+  const program = input.program;
+  if (program !== undefined && input.entrypoint !== 'session') {
+    out.set('execution.attached', String(!input.detached));
+    out.set('pipeline.jars', encodeListOption([pathToFileURL(program.jarPath).href], standardYaml));
+    if (program.parallelism !== undefined) out.set('parallelism.default', String(program.parallelism));
+    if (input.entrypoint === 'application') {
+      if (program.mainClass !== undefined) out.set('$internal.application.main', program.mainClass);
+      if (program.args.length > 0)
+        out.set('$internal.application.program-args', encodeListOption(program.args, standardYaml));
+    } else {
+      out.set('internal.jobgraph-path', 'job.graph');
+    }
+  }
   for (const k of ['jobmanager.bind-host', 'taskmanager.bind-host']) if (out.get(k) === 'localhost') out.delete(k);
   out.delete('taskmanager.host');
   if (!out.has('env.java.opts.all') && !out.has('env.java.opts')) out.set('env.java.opts.all', JAVA_17_OPTIONS);

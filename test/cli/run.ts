@@ -15,6 +15,7 @@ export function cli(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
   bin = 'flink-yarn',
+  timeoutMs = 20_000,
 ): CliResult {
   const inherited = ['FLINK_CONF_DIR', 'FLINK_HOME', 'YARN_CONF_DIR', 'HADOOP_CONF_DIR', 'HADOOP_HOME'];
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !inherited.includes(k)));
@@ -22,7 +23,7 @@ export function cli(
     cwd: ROOT,
     env: { ...clean, NO_COLOR: '1', ...env },
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: timeoutMs,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -57,3 +57,43 @@ describe('yarn-session without a cluster', () => {
     expect(codes).toEqual(expect.arrayContaining(['HA_QUORUM_INVALID', 'JM_PORT_INVALID']));
   });
 });
+
+describe('flink-yarn run without a cluster', () => {
+  const jar = join(flinkHome, 'WordCount.jar');
+  writeFileSync(jar, 'not a real jar either');
+  const run = (...args: string[]) =>
+    cli([
+      'run',
+      '--flink-home',
+      flinkHome,
+      '--flink-conf-dir',
+      fixture('config', 'good-ha-legacy'),
+      ...offline,
+      ...args,
+    ]);
+
+  it('plans offline: the application entrypoint, the user jar staged by name, the program in the plan', () => {
+    const r = run('-jm', '1600', '-p', '2', jar, '--input', 'in.txt', '--password', 'hunter2');
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    const spec = plan.submission['am-container-spec'];
+    expect(spec.commands.command).toContain('YarnApplicationClusterEntryPoint');
+    expect(spec['local-resources'].entry.map((e: { key: string }) => e.key)).toContain('WordCount.jar');
+    expect(plan.program).toMatchObject({ entrypoint: 'application', jar, parallelism: 2, mainClass: null });
+    expect(plan.program.args).toEqual(['--input', 'in.txt', '--password', '******']);
+    expect(plan.program.jobId).toMatch(/^[0-9a-f]{16}0{16}$/);
+    expect(r.stdout).not.toContain('hunter2');
+  });
+
+  it('names a jar that does not exist, with exit 2', () => {
+    const r = run('/nonexistent/job.jar');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/The job jar \/nonexistent\/job.jar does not exist/);
+  });
+
+  it('asks for the jar, with exit 2', () => {
+    const r = run();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/jarFile/);
+  });
+});

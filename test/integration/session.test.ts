@@ -2,15 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
-import { cli, ROOT } from '../cli/run.js';
+import { cli } from '../cli/run.js';
+import { hdfsExists, home, live, user, waitFor, zkExists } from './helpers.js';
 
 const cluster = inject('minicluster');
-const user = process.env.HADOOP_USER_NAME ?? process.env.USER ?? 'root';
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
 const started: string[] = [];
 
@@ -35,11 +35,6 @@ const yarnSession = (conf: string, ...more: string[]) => cli([...common(conf), .
 
 async function appsNamed(name: string) {
   return (await rm.apps({ applicationTypes: ['Apache Flink'] })).filter((a) => a.name === name);
-}
-
-async function hdfsExists(path: string): Promise<boolean> {
-  const r = await fetch(`${cluster.webhdfs}/webhdfs/v1${path}?op=GETFILESTATUS&user.name=${user}`);
-  return r.status === 200;
 }
 
 afterAll(async () => {
@@ -182,54 +177,6 @@ describe('yarn-session -d on the real cluster, with a real Flink 1.20 JobManager
 });
 
 /** Starts the real CLI and lets the test talk to it: wait for stderr text, type, signal. */
-function live(args: string[]) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'flink-yarn.cjs'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let stdout = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exit,
-    output: () => ({ stdout, stderr }),
-    async waitFor(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpMatchArray> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = pattern.exec(stderr);
-        if (m) return m;
-        if (Date.now() > deadline) throw new Error(`no ${pattern} in: ${stderr.replace(/\n/g, ' | ')}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
-  };
-}
-
-const home = async () =>
-  (
-    (await (await fetch(`${cluster.webhdfs}/webhdfs/v1/?op=GETHOMEDIRECTORY&user.name=${user}`)).json()) as {
-      Path: string;
-    }
-  ).Path;
-
-async function zkExists(path: string): Promise<boolean> {
-  const zk = zookeeper.createClient(cluster.zookeeper, { sessionTimeout: 10_000 });
-  await new Promise<void>((resolve) => {
-    zk.once('connected', resolve);
-    zk.connect();
-  });
-  try {
-    return await new Promise<boolean>((resolve, reject) =>
-      zk.exists(path, (e, stat) => (e ? reject(e) : resolve(stat !== null))),
-    );
-  } finally {
-    zk.close();
-  }
-}
 
 describe('attached sessions, spawned as a user runs them', () => {
   it("'stop' on stdin shuts down the session it started: app KILLED, staging and properties file removed", async () => {
@@ -443,12 +390,3 @@ describe('the HA story of the reference document, end to end', () => {
     expect(await zkExists(`/flink/${id}`)).toBe(false);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return false;
-}

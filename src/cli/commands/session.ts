@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { MIB } from '../../config/values/memory.js';
-import type { SessionEvent, SessionOptions } from '../../operations/session/index.js';
+import type { ProgramOptions, SessionEvent, SessionOptions, SessionResult } from '../../operations/session/index.js';
 import { EXIT, ExitError } from '../exit.js';
 import { formatDiagnostics, style, writeJson, type Io, type OutputFormat } from '../output.js';
 
@@ -58,66 +58,10 @@ export async function runSession(
       propertiesFile: null,
     });
   }
-  const { deploySession } = await import('../../operations/session/index.js');
-  const s = style(io.stderr, io.env);
   const started = Date.now();
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    io.stderr.write('Interrupted: cleaning up what this run created...\n');
-    abort.abort();
-  };
-  process.once('SIGINT', onSigint);
-  const options: SessionOptions = {
-    flinkConfDir: args.flinkConfDir,
-    yarnConfDir: args.yarnConfDir,
-    flinkHome: args.flinkHome,
-    rm: args.rm,
-    user: args.user,
-    dynamicProperties: flagProperties(args),
-    shipFiles: args.ship ?? [],
-    distJar: args.jar,
-    zookeeperNamespace: args.zookeeperNamespace,
-    detached: args.detached,
-    noWait: args.noWait,
-    ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
-    dryRun: args.dryRun,
-    hadoopVersion: args.hadoopVersion,
-    applicationId: args.applicationId,
-    env: io.env,
-    cwd: io.cwd,
-    signal: abort.signal,
-    onEvent: (e) => {
-      live.clear();
-      progress(e, io, s, started);
-      if (e.kind === 'state') live.set(`YARN state ${e.state}`);
-    },
-  };
-  // On a terminal, the wait shows a line that keeps counting; in a log, one line per change.
-  const live = liveLine(io, started);
-  const result = await deploySession(options).finally(() => {
-    live.stop();
-    process.removeListener('SIGINT', onSigint);
-  });
-  const { state, trackingUrl, restAddress } = result;
-  const deployed = { ...result.plan, state, trackingUrl, restAddress };
-  const planErrors = (result.plan.diagnostics as { severity: string }[]).some((d) => d.severity === 'error');
-  if (args.output === 'json' && (args.dryRun || args.detached)) {
-    writeJson(io, args.dryRun ? result.plan : deployed);
-    if (args.dryRun && planErrors) throw new ExitError(EXIT.failed);
-    return;
-  }
-  const plan = result.plan as {
-    applicationId: string;
-    clusterId: string;
-    attempts: { requested: number; cap: number; effective: number };
-    diagnostics: [];
-  };
-  const out = style(io.stdout, io.env);
-  if (args.dryRun) {
-    io.stdout.write(`${formatDiagnostics(plan.diagnostics, out, io.cwd)}${JSON.stringify(result.plan, null, 2)}\n`);
-    if (planErrors) throw new ExitError(EXIT.failed);
-    return;
-  }
+  const outcome = await deployWithProgress(args, io);
+  if (outcome === null) return;
+  const { result, plan, out, deployed } = outcome;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (!args.detached) {
     io.stderr.write(
@@ -146,7 +90,7 @@ export async function runSession(
   );
 }
 
-function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, started: number): void {
+export function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, started: number): void {
   const t = `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(6);
   const say = (text: string): void => {
     io.stderr.write(`${s.dim(t)} ${text}\n`);
@@ -257,6 +201,87 @@ async function attach(
     lines.close();
     if (onSigint) process.removeListener('SIGINT', onSigint);
   }
+}
+
+export interface Deployed {
+  readonly result: SessionResult;
+  /** The contract's result JSON: the plan with state, trackingUrl and restAddress. */
+  readonly deployed: Record<string, unknown>;
+  readonly plan: {
+    applicationId: string;
+    clusterId: string;
+    attempts: { requested: number; cap: number; effective: number };
+    diagnostics: [];
+  };
+  readonly out: ReturnType<typeof style>;
+}
+
+/**
+ * Deploys (or plans) with progress on stderr and Ctrl-C cleanup, for `session` and `run` alike.
+ * Returns null when it has already printed everything there is (a dry run, or -d with JSON).
+ */
+export async function deployWithProgress(
+  args: SessionArgs,
+  io: Io,
+  program?: ProgramOptions,
+): Promise<Deployed | null> {
+  const { deploySession } = await import('../../operations/session/index.js');
+  const s = style(io.stderr, io.env);
+  const started = Date.now();
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    io.stderr.write('Interrupted: cleaning up what this run created...\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const options: SessionOptions = {
+    program,
+    flinkConfDir: args.flinkConfDir,
+    yarnConfDir: args.yarnConfDir,
+    flinkHome: args.flinkHome,
+    rm: args.rm,
+    user: args.user,
+    dynamicProperties: flagProperties(args),
+    shipFiles: args.ship ?? [],
+    distJar: args.jar,
+    zookeeperNamespace: args.zookeeperNamespace,
+    detached: args.detached,
+    noWait: args.noWait,
+    ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
+    dryRun: args.dryRun,
+    hadoopVersion: args.hadoopVersion,
+    applicationId: args.applicationId,
+    env: io.env,
+    cwd: io.cwd,
+    signal: abort.signal,
+    onEvent: (e) => {
+      live.clear();
+      progress(e, io, s, started);
+      if (e.kind === 'state') live.set(`YARN state ${e.state}`);
+    },
+  };
+  // On a terminal, the wait shows a line that keeps counting; in a log, one line per change.
+  const live = liveLine(io, started);
+  const result = await deploySession(options).finally(() => {
+    live.stop();
+    process.removeListener('SIGINT', onSigint);
+  });
+  const { state, trackingUrl, restAddress } = result;
+  const deployed = { ...result.plan, state, trackingUrl, restAddress };
+  const planErrors = (result.plan.diagnostics as { severity: string }[]).some((d) => d.severity === 'error');
+  if (args.output === 'json' && (args.dryRun || args.detached)) {
+    writeJson(io, args.dryRun ? result.plan : deployed);
+    if (args.dryRun && planErrors) throw new ExitError(EXIT.failed);
+    return null;
+  }
+  const plan = result.plan as Deployed['plan'];
+  const out = style(io.stdout, io.env);
+  if (args.dryRun) {
+    io.stdout.write(`${formatDiagnostics(plan.diagnostics, out, io.cwd)}${JSON.stringify(result.plan, null, 2)}\n`);
+    if (planErrors) throw new ExitError(EXIT.failed);
+    return null;
+  }
+  return { result, deployed, plan, out };
 }
 
 /** A status line rewritten every second on a TTY (elapsed time, current state); silent otherwise. */

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import { loadConfig, resolveFlinkConfDir, resolveYarnConfDir, type Env } from '../../config/load.js';
 import { OPTIONS } from '../../config/flink/options.js';
@@ -8,8 +8,8 @@ import { parseHostPort } from '../../config/values/lists.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { FlinkYarnError, UsageError } from '../../errors/index.js';
 import { defaultFsUri, hdfsEndpoints, WebHdfsClient } from '../../hdfs/webhdfs-client.js';
-import type { StagedResource } from '../../session/am-container.js';
-import { buildSessionPlan, planHasErrors, publicPlan, type SessionPlan } from '../../session/plan.js';
+import type { Entrypoint, StagedResource } from '../../session/am-container.js';
+import { buildSessionPlan, planHasErrors, publicPlan, type ProgramSpec, type SessionPlan } from '../../session/plan.js';
 import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
 import { quorumMembers } from '../../validation/rules/ha.js';
 import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
@@ -55,6 +55,19 @@ export interface SessionOptions {
   /** Aborting (Ctrl-C) stops the deploy at the next step and cleans up what it created. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: SessionEvent) => void;
+  /** Deploys an application (or, with a JobGraph file, a per-job) cluster for one job instead of a session. */
+  readonly program?: ProgramOptions | undefined;
+}
+
+/** `flink-yarn run`: the job a dedicated cluster runs. */
+export interface ProgramOptions {
+  /** The user jar (local path). */
+  readonly jar: string;
+  readonly mainClass?: string | undefined;
+  readonly args?: readonly string[];
+  readonly parallelism?: number | undefined;
+  /** A serialized JobGraph: runs the legacy per-job entrypoint instead of application mode. */
+  readonly jobGraph?: string | undefined;
 }
 
 export type SessionEvent =
@@ -78,8 +91,12 @@ export interface SessionResult {
   readonly stagingDir: string | null;
 }
 
-/** Flink's name for a session cluster on YARN. */
-const DEFAULT_NAME = 'Flink session cluster';
+/** Flink's own application names per entrypoint. */
+const DEFAULT_NAMES: Record<Entrypoint, string> = {
+  session: 'Flink session cluster',
+  application: 'Flink Application Cluster',
+  job: 'Flink per-job cluster',
+};
 const POLL_MS = 250;
 
 /** Deploys a Flink session cluster on YARN, or plans one (dry run). Cleans up after any failure. */
@@ -102,6 +119,9 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
   const shipFiles = [...(options.shipFiles ?? []), ...listValue(config.flink.string(OPTIONS.shipFiles))];
   const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir.dir, distJar: options.distJar, shipFiles });
+  const entrypoint: Entrypoint =
+    options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';
+  const program = options.program === undefined ? undefined : programFiles(options.program, cwd, config);
   // A dry run plans even without a Hadoop configuration, on a placeholder file system.
   const placeholderFs = 'hdfs://namenode:8020';
   let defaultFs: string;
@@ -136,7 +156,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
       config,
       hadoopVersion,
       applicationId,
-      entrypoint: 'session',
+      entrypoint,
       flinkVersion: dist.version,
       zookeeperNamespace: options.zookeeperNamespace,
       detached: options.detached,
@@ -145,20 +165,23 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
       homeDir,
       resources,
       maximumCapability,
-      defaultName: DEFAULT_NAME,
+      defaultName: DEFAULT_NAMES[entrypoint],
+      program: program?.spec,
     });
     return fsNote.length === 0 ? plan : { ...plan, diagnostics: [...plan.diagnostics, ...fsNote] };
   };
   const unstaged = (applicationId: string, homeDir: string): StagedResource[] =>
-    [...dist.files, { key: configName, path: '', size: 0, role: 'config' as const }].map((f) => ({
-      key: f.key,
-      uri: `${defaultFs}${homeDir}/.flink/${applicationId}/${f.key}`,
-      size: f.size,
-      modificationTime: 0,
-      visibility: 'APPLICATION',
-      type: 'FILE',
-      role: f.role === 'dist' ? 'dist' : f.role,
-    }));
+    [...dist.files, ...(program?.files ?? []), { key: configName, path: '', size: 0, role: 'config' as const }].map(
+      (f) => ({
+        key: f.key,
+        uri: `${defaultFs}${homeDir}/.flink/${applicationId}/${f.key}`,
+        size: f.size,
+        modificationTime: 0,
+        visibility: 'APPLICATION',
+        type: 'FILE',
+        role: f.role,
+      }),
+    );
 
   // A dry run with a version and an id needs no cluster at all.
   if (options.dryRun === true && options.hadoopVersion !== undefined && options.applicationId !== undefined) {
@@ -246,7 +269,11 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     // Stage: the distribution, the log config, ship files, and the configuration as shipped.
     const configPath = join(tempDir, configName);
     writeFileSync(configPath, (flink2 ? renderStandardConfig : renderLegacyConfig)(firstPlan.shippedConfig));
-    const files: LocalFile[] = [...dist.files, { key: configName, path: configPath, size: 0, role: 'ship' }];
+    const files: StageFile[] = [
+      ...dist.files,
+      ...(program?.files ?? []),
+      { key: configName, path: configPath, size: 0, role: 'config' },
+    ];
     const bytes = files.reduce((n, f) => n + f.size, 0);
     onEvent({ kind: 'staging', files: files.length, bytes, dir: `${defaultFs}${stagingDir}` });
     const started = Date.now();
@@ -262,7 +289,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
         modificationTime: status.modificationTime,
         visibility: 'APPLICATION',
         type: 'FILE',
-        role: f.key === configName ? 'config' : f.role,
+        role: f.role,
       });
     }
     const uploaded = staged.reduce((n, s) => n + s.size, 0);
@@ -275,7 +302,14 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     onEvent({ kind: 'submitted', applicationId });
     if (options.noWait === true) return result(plan, 'SUBMITTED', null, null, null, uploaded, stagingDir);
 
-    const app = await waitForRunning(rm, applicationId, options.timeoutMs ?? 300_000, onEvent, options.signal);
+    const app = await waitForRunning(
+      rm,
+      applicationId,
+      options.timeoutMs ?? 300_000,
+      onEvent,
+      options.signal,
+      entrypoint !== 'session',
+    );
     const restAddress = restAddressOf(app);
     const propertiesFile = writePropertiesFile(options, config, user, applicationId);
     return result(plan, app.state, app.trackingUrl ?? null, restAddress, propertiesFile, uploaded, stagingDir);
@@ -315,6 +349,8 @@ async function waitForRunning(
   timeoutMs: number,
   onEvent: (e: SessionEvent) => void,
   signal: AbortSignal | undefined,
+  /** A job's cluster may end before anyone saw it RUNNING; its end is the caller's to report. */
+  endIsResult = false,
 ) {
   const started = Date.now();
   let last: YarnAppState | undefined;
@@ -326,6 +362,7 @@ async function waitForRunning(
       onEvent({ kind: 'state', state: app.state, elapsedMs: Date.now() - started });
     }
     if (app.state === 'RUNNING' || app.state === 'FINISHED') return app;
+    if (endIsResult && (app.state === 'FAILED' || app.state === 'KILLED')) return app;
     if (app.state === 'FAILED' || app.state === 'KILLED') {
       throw new FlinkYarnError(
         'VALIDATION_FAILED',
@@ -380,6 +417,45 @@ async function cleanUp(o: {
       o.onEvent({ kind: 'cleanup', detail: `could not remove ${o.stagingDir}: ${(e as Error).message}` });
     }
   }
+}
+
+type StageFile = Omit<LocalFile, 'role'> & { readonly role: StagedResource['role'] };
+
+/** The user jar (and JobGraph) to stage, keyed where Flink's entrypoints look for them. */
+function programFiles(
+  program: ProgramOptions,
+  cwd: string,
+  config: { flink: { raw(k: string): { value: string } | undefined } },
+): { spec: ProgramSpec; files: StageFile[] } {
+  const file = (path: string, what: string): { path: string; size: number } => {
+    const absolute = resolve(cwd, path);
+    let stat;
+    try {
+      stat = statSync(absolute);
+    } catch {
+      throw new UsageError(`The ${what} ${absolute} does not exist.`);
+    }
+    if (!stat.isFile()) throw new UsageError(`The ${what} ${absolute} is not a file.`);
+    return { path: absolute, size: stat.size };
+  };
+  const jar = file(program.jar, 'job jar');
+  // With DISABLED the entrypoint loads the jar from usrlib/; otherwise from its working directory.
+  const inclusion =
+    config.flink.raw('yarn.classpath.include-user-jar')?.value ??
+    config.flink.raw('yarn.per-job-cluster.include-user-jar')?.value;
+  const dir = inclusion?.trim().toUpperCase() === 'DISABLED' ? 'usrlib/' : '';
+  const files: StageFile[] = [{ key: `${dir}${basename(jar.path)}`, ...jar, role: 'user' }];
+  if (program.jobGraph !== undefined)
+    files.push({ key: 'job.graph', ...file(program.jobGraph, 'JobGraph file'), role: 'job-graph' });
+  return {
+    spec: {
+      jarPath: jar.path,
+      mainClass: program.mainClass,
+      args: program.args ?? [],
+      parallelism: program.parallelism,
+    },
+    files,
+  };
 }
 
 function ha(config: { flink: { string(o: typeof OPTIONS.haType): string | undefined } }): boolean {

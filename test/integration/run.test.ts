@@ -1,0 +1,120 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
+import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
+import { cli } from '../cli/run.js';
+import { hdfsExists, home, live, user, waitFor } from './helpers.js';
+
+const cluster = inject('minicluster');
+const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
+const started: string[] = [];
+/** Our own word count (test/cluster/flink-dist): bounded by default; --unbounded, --fail-after N. */
+const jar = join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar');
+const conf = writeSessionConfDir(cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-it-run-')));
+const common = [
+  '--flink-conf-dir',
+  conf,
+  '--yarn-conf-dir',
+  cluster.confDir,
+  '--flink-home',
+  cluster.flinkHome,
+  '-o',
+  'json',
+];
+const run = (...args: string[]) => cli(['run', ...common, ...args], {}, 'flink-yarn', 240_000);
+
+afterAll(async () => {
+  for (const id of started) await rm.kill(id).catch(() => undefined);
+});
+
+describe('flink-yarn run: one job, its own cluster (application mode), on the real cluster', () => {
+  it('runs a bounded job to FINISHED/SUCCEEDED and exits 0; Flink removes the staging directory', async () => {
+    const r = run('-nm', 'it-run-ok', jar);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    started.push(out.applicationId);
+    expect(out.program).toMatchObject({ entrypoint: 'application', jar });
+    const app = await rm.app(out.applicationId);
+    expect([app.state, app.finalStatus]).toEqual(['FINISHED', 'SUCCEEDED']);
+    expect(out.outcome).toMatchObject({ kind: 'ended', finalStatus: 'SUCCEEDED' });
+    expect(r.stderr).toMatch(/job [0-9a-f]{32} \(FlyWordCount\) RUNNING/);
+    expect(await hdfsExists(`${await home()}/.flink/${out.applicationId}`)).toBe(false);
+  });
+
+  it('exits 1 with the cause when the job throws, and YARN says FAILED', async () => {
+    const r = run('-nm', 'it-run-fail', jar, '--unbounded', '--fail-after', '5');
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    started.push(out.applicationId);
+    expect((await rm.app(out.applicationId)).finalStatus).toBe('FAILED');
+    expect(out.outcome.cause).toMatch(/IllegalStateException: FlyWordCount: failing on purpose after 5/);
+    expect(r.stderr).toMatch(
+      /ended FINISHED\/FAILED: java.lang.IllegalStateException: FlyWordCount: failing on purpose/,
+    );
+    expect(out.outcome.logs).toMatch(/containerlogs\/container_/);
+  });
+
+  it('keeps the job id across AM attempts with HA: a restarted JobManager recovers the same job', async () => {
+    const r = run('-d', '-nm', 'it-run-ha', jar, '--unbounded', '--sleep-ms', '50');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const id = out.applicationId as string;
+    started.push(id);
+    const jobId = out.program.jobId as string;
+    expect(jobId).toMatch(/^[0-9a-f]{16}0{16}$/);
+    const jobsAt = async (rest: string) =>
+      ((await (await fetch(`${rest}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] }).jobs;
+    expect(await waitFor(async () => (await jobsAt(out.restAddress)).some((j) => j.jid === jobId))).toBe(true);
+
+    const pid = execFileSync('pgrep', ['-f', `${id}.*YarnApplicationClusterEntryPoint`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0]!;
+    process.kill(Number(pid), 'SIGKILL');
+
+    // YARN starts attempt 2, whose JobManager answers on a new address with the same job.
+    let rest = '';
+    const recovered = await waitFor(async () => {
+      const attempts = await rm.appAttempts(id);
+      const app = await rm.app(id);
+      if (attempts.length !== 2 || app.state !== 'RUNNING' || !app.amRPCAddress) return false;
+      rest = `http://${app.amRPCAddress}`;
+      if (rest === out.restAddress) return false;
+      const jobs = await jobsAt(rest).catch(() => []);
+      return jobs.some((j) => j.jid === jobId && j.state === 'RUNNING');
+    }, 180_000);
+    expect(recovered).toBe(true);
+    expect((await jobsAt(rest)).map((j) => j.jid)).toEqual([jobId]);
+  });
+
+  it('Ctrl-C without a terminal leaves the job running (exit 130); --cancel-on-interrupt cancels it', async () => {
+    const kept = live(['run', ...common.slice(0, -2), '-nm', 'it-run-detach', jar, '--unbounded']);
+    const [, keptId] = await kept.waitFor(/application id (application_\d+_\d+)/);
+    started.push(keptId!);
+    await kept.waitFor(/job [0-9a-f]{32} .* RUNNING/, 180_000);
+    kept.child.kill('SIGINT');
+    expect(await kept.exit).toBe(130);
+    expect(kept.output().stdout).toMatch(/Detached from .* still RUNNING/);
+    expect((await rm.app(keptId!)).state).toBe('RUNNING');
+
+    const cancelled = live([
+      'run',
+      ...common.slice(0, -2),
+      '--cancel-on-interrupt',
+      '-nm',
+      'it-run-cancel',
+      jar,
+      '--unbounded',
+    ]);
+    const [, cancelId] = await cancelled.waitFor(/application id (application_\d+_\d+)/);
+    started.push(cancelId!);
+    await cancelled.waitFor(/job [0-9a-f]{32} .* RUNNING/, 180_000);
+    cancelled.child.kill('SIGINT');
+    expect(await cancelled.exit).toBe(130);
+    expect(cancelled.output().stderr).toMatch(/cancelling the job/);
+    const app = await rm.app(cancelId!);
+    expect(app.state === 'KILLED' || app.finalStatus === 'KILLED').toBe(true);
+  });
+});
