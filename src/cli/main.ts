@@ -390,6 +390,12 @@ function sessionOptions<T>(y: Argv<T>) {
     .option('wait', { type: 'boolean', default: true, describe: 'with -d, --no-wait returns right after submission' })
     .option('timeout', { type: 'number', describe: 'seconds to wait for RUNNING (default 300)' })
     .option('flink-home', { type: 'string', describe: 'the Flink distribution to ship (default $FLINK_HOME)' })
+    .option('reuse-uploads', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'register jars already on HDFS with the same content instead of uploading them again (--no-reuse-uploads)',
+    })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print the plan; submit and create nothing' })
     .option('hadoop-version', { type: 'string', describe: 'with --dry-run and --applicationId: plan offline' });
 }
@@ -415,6 +421,7 @@ function sessionArgs(a: {
   wait: boolean;
   timeout?: number | undefined;
   'dry-run': boolean;
+  'reuse-uploads': boolean;
   'hadoop-version'?: string | undefined;
 }) {
   return {
@@ -438,6 +445,7 @@ function sessionArgs(a: {
     noWait: !a.wait,
     timeout: a.timeout,
     dryRun: a['dry-run'],
+    reuseUploads: a['reuse-uploads'],
     hadoopVersion: a['hadoop-version'],
   };
 }

@@ -160,6 +160,16 @@ export class WebHdfsClient {
     return result;
   }
 
+  /** Moves `path` to `destination` (an absolute path). False when HDFS refused, e.g. the destination exists. */
+  async rename(path: string, destination: string): Promise<boolean> {
+    checkPath(path);
+    checkPath(destination);
+    const json = await this.json({ method: 'PUT', op: 'RENAME', path, query: { destination }, idempotent: false });
+    const result = (json as { boolean?: unknown }).boolean;
+    if (typeof result !== 'boolean') throw this.unexpected('RENAME', path, 'no "boolean"');
+    return result;
+  }
+
   async setPermission(path: string, permission: string): Promise<void> {
     checkPath(path);
     await this.call({

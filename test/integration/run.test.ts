@@ -65,8 +65,9 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
     started.push(id);
     const jobId = out.program.jobId as string;
     expect(jobId).toMatch(/^[0-9a-f]{16}0{16}$/);
+    // A JobManager that is still electing its leader answers with {"errors": [...]} instead.
     const jobsAt = async (rest: string) =>
-      ((await (await fetch(`${rest}/jobs/overview`)).json()) as { jobs: { jid: string; state: string }[] }).jobs;
+      ((await (await fetch(`${rest}/jobs/overview`)).json()) as { jobs?: { jid: string; state: string }[] }).jobs ?? [];
     expect(await waitFor(async () => (await jobsAt(out.restAddress)).some((j) => j.jid === jobId))).toBe(true);
 
     const pid = execFileSync('pgrep', ['-f', `${id}.*YarnApplicationClusterEntryPoint`], { encoding: 'utf8' })

@@ -232,9 +232,9 @@ describe('attached sessions, spawned as a user runs them', () => {
   });
 
   it('Ctrl-C during the upload removes the staging directory and submits nothing (exit 130)', async () => {
-    const s = live(['session', ...common(confDir()), '-d', '-nm', 'it-upload-interrupted']);
+    const s = live(['session', ...common(confDir()), '-d', '-nm', 'it-upload-interrupted', '--no-reuse-uploads']);
     const [, id] = await s.waitFor(/application id (application_\d+_\d+)/);
-    await s.waitFor(/uploading \d+ files/);
+    await s.waitFor(/staging \d+ files/);
     s.child.kill('SIGINT');
     expect(await s.exit).toBe(130);
     expect(s.output().stderr).toMatch(/Interrupted/);
@@ -388,5 +388,53 @@ describe('the HA story of the reference document, end to end', () => {
     ) as { clusterId: string }[];
     expect(cleaned.map((c) => c.clusterId)).toContain(id);
     expect(await zkExists(`/flink/${id}`)).toBe(false);
+  });
+});
+
+describe('redeploying an unchanged distribution', () => {
+  it('uploads only the configuration; the rest is registered from HDFS by content, and the session runs', async () => {
+    const conf = confDir();
+    const first = JSON.parse(session(conf, '-d', '-nm', 'it-reuse-1').stdout);
+    started.push(first.applicationId);
+    const second = session(conf, '-d', '-nm', 'it-reuse-2');
+    expect(second.code, second.stderr).toBe(0);
+    const out = JSON.parse(second.stdout);
+    started.push(out.applicationId);
+    expect(out.state).toBe('RUNNING');
+    // The first deploy may itself have found earlier tests' uploads; together they are the distribution.
+    const distribution = first.bytesUploaded + first.bytesReused;
+    expect(out.bytesReused).toBeGreaterThan(0.95 * distribution);
+    expect(out.bytesUploaded).toBeLessThan(0.05 * distribution);
+    expect(second.stderr).toMatch(/unchanged files \([\d.]+ MB\) were already on HDFS/);
+    const resources = out.submission['am-container-spec']['local-resources'].entry as {
+      key: string;
+      value: { resource: string; visibility: string };
+    }[];
+    const dist = resources.find((r) => r.key.startsWith('flink-dist'))!;
+    expect(dist.value.resource).toMatch(/\/\.flink-yarn\/cache\/[0-9a-f]{64}\/flink-dist-[\d.]+\.jar$/);
+    expect(dist.value.visibility).toBe('PRIVATE');
+    expect(resources.find((r) => r.key === 'flink-conf.yaml')!.value.resource).toContain(
+      `/.flink/${out.applicationId}/`,
+    );
+  });
+});
+
+describe('pre-flight on ZooKeeper', () => {
+  it('warns when the cluster-id already holds HA data, and leaves that data alone', async () => {
+    const zk = zookeeper.createClient(cluster.zookeeper, { sessionTimeout: 10_000 });
+    await new Promise<void>((resolve) => {
+      zk.once('connected', resolve);
+      zk.connect();
+    });
+    await new Promise<void>((resolve, reject) =>
+      zk.mkdirp('/flink/it-preexisting/jobgraphs', (e) => (e ? reject(e) : resolve())),
+    );
+    zk.close();
+    const r = session(confDir(), '-d', '-nm', 'it-preexisting', '-z', 'it-preexisting');
+    expect(r.code, r.stderr).toBe(0);
+    started.push(JSON.parse(r.stdout).applicationId);
+    expect(r.stderr).toMatch(/warning HA_NAMESPACE_IN_USE: ZooKeeper \/flink\/it-preexisting already holds HA data/);
+    expect(cli(['kill', JSON.parse(r.stdout).applicationId, '--yes', '--yarn-conf-dir', cluster.confDir]).code).toBe(0);
+    expect(await zkExists('/flink/it-preexisting/jobgraphs')).toBe(true);
   });
 });

@@ -27,6 +27,8 @@ export interface SessionArgs {
   readonly noWait: boolean;
   readonly timeout?: number | undefined;
   readonly dryRun: boolean;
+  /** @default true */
+  readonly reuseUploads?: boolean;
   readonly hadoopVersion?: string | undefined;
 }
 
@@ -82,12 +84,16 @@ export async function runSession(
       `  YARN tracking URL  ${result.trackingUrl ?? '-'}`,
       `  HA cluster-id      ${plan.clusterId}`,
       `  AM attempts        ${plan.attempts.effective} (asked ${plan.attempts.requested}, cluster cap ${plan.attempts.cap})`,
-      `  uploaded           ${(result.bytesUploaded / MIB).toFixed(1)} MB to ${result.stagingDir ?? '-'}`,
+      `  uploaded           ${mb(result.bytesUploaded)} to ${result.stagingDir ?? '-'}${result.bytesReused > 0 ? ` (${mb(result.bytesReused)} reused from earlier uploads)` : ''}`,
       ...(result.propertiesFile !== null ? [`  properties file    ${result.propertiesFile}`] : []),
       `Stop it with: flink-yarn kill ${plan.applicationId}`,
       '',
     ].join('\n'),
   );
+}
+
+function mb(bytes: number): string {
+  return bytes < MIB ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / MIB).toFixed(1)} MB`;
 }
 
 export function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, started: number): void {
@@ -107,9 +113,11 @@ export function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, s
     case 'application-id':
       return say(`application id ${e.applicationId}`);
     case 'staging':
-      return say(`uploading ${e.files} files (${(e.bytes / MIB).toFixed(1)} MB) to ${e.dir}`);
+      return say(`staging ${e.files} files (${mb(e.bytes)}) in ${e.dir}`);
     case 'staged':
-      return say(`uploaded ${e.files} files in ${(e.ms / 1000).toFixed(1)} s`);
+      return say(
+        `uploaded ${e.files} files (${mb(e.bytes)}) in ${(e.ms / 1000).toFixed(1)} s${e.reusedFiles > 0 ? `; ${e.reusedFiles} unchanged files (${mb(e.reusedBytes)}) were already on HDFS` : ''}`,
+      );
     case 'submitted':
       return say(`submitted ${e.applicationId}`);
     case 'state':
@@ -249,6 +257,7 @@ export async function deployWithProgress(
     noWait: args.noWait,
     ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
     dryRun: args.dryRun,
+    ...(args.reuseUploads !== undefined ? { reuseUploads: args.reuseUploads } : {}),
     hadoopVersion: args.hadoopVersion,
     applicationId: args.applicationId,
     env: io.env,
@@ -267,7 +276,14 @@ export async function deployWithProgress(
     process.removeListener('SIGINT', onSigint);
   });
   const { state, trackingUrl, restAddress } = result;
-  const deployed = { ...result.plan, state, trackingUrl, restAddress };
+  const deployed = {
+    ...result.plan,
+    state,
+    trackingUrl,
+    restAddress,
+    bytesUploaded: result.bytesUploaded,
+    bytesReused: result.bytesReused,
+  };
   const planErrors = (result.plan.diagnostics as { severity: string }[]).some((d) => d.severity === 'error');
   if (args.output === 'json' && (args.dryRun || args.detached)) {
     writeJson(io, args.dryRun ? result.plan : deployed);

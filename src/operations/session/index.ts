@@ -19,7 +19,8 @@ import { schedulerQueues } from '../../yarn/queues.js';
 import type { YarnAppState } from '../../yarn/model.js';
 import { ResourceManagerClient, type RmEvent } from '../../yarn/rm-client.js';
 import { restAddressOf } from '../applications.js';
-import { readDistribution, type LocalFile } from './dist.js';
+import { readDistribution } from './dist.js';
+import { DigestMemo, stageFiles, type StageFile } from './staging.js';
 
 /** Everything `yarn-session` / `flink-yarn session` accepts. */
 export interface SessionOptions {
@@ -55,6 +56,11 @@ export interface SessionOptions {
   /** Aborting (Ctrl-C) stops the deploy at the next step and cleans up what it created. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: SessionEvent) => void;
+  /**
+   * Registers files already on HDFS with the same content instead of uploading them again
+   * (content-addressed under `<home>/.flink-yarn/cache`). @default true
+   */
+  readonly reuseUploads?: boolean;
   /** Deploys an application (or, with a JobGraph file, a per-job) cluster for one job instead of a session. */
   readonly program?: ProgramOptions | undefined;
 }
@@ -74,7 +80,14 @@ export type SessionEvent =
   | { readonly kind: 'preflight'; readonly detail: string }
   | { readonly kind: 'application-id'; readonly applicationId: string }
   | { readonly kind: 'staging'; readonly files: number; readonly bytes: number; readonly dir: string }
-  | { readonly kind: 'staged'; readonly files: number; readonly bytes: number; readonly ms: number }
+  | {
+      readonly kind: 'staged';
+      readonly files: number;
+      readonly bytes: number;
+      readonly ms: number;
+      readonly reusedFiles: number;
+      readonly reusedBytes: number;
+    }
   | { readonly kind: 'submitted'; readonly applicationId: string }
   | { readonly kind: 'state'; readonly state: YarnAppState; readonly elapsedMs: number }
   | { readonly kind: 'cleanup'; readonly detail: string }
@@ -88,6 +101,8 @@ export interface SessionResult {
   readonly restAddress: string | null;
   readonly propertiesFile: string | null;
   readonly bytesUploaded: number;
+  /** Bytes registered from earlier uploads of the same content instead of being sent again. */
+  readonly bytesReused: number;
   readonly stagingDir: string | null;
 }
 
@@ -240,6 +255,8 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   onEvent({ kind: 'application-id', applicationId });
   let stagingDir: string | null = null;
   let submitted = false;
+  let uploaded = 0;
+  let reused = 0;
   /** The HA namespace, when this run is the one that will create it (and so must remove it on failure). */
   let zkNamespace: string | null = null;
   const tempDir = mkdtempSync(join(tmpdir(), 'flink-yarn-'));
@@ -258,8 +275,13 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
       const namespace = zkPath(config.flink.string(OPTIONS.zkRoot) ?? '/flink', firstPlan.clusterId);
       if (await zk.exists(namespace)) {
         onEvent({
-          kind: 'preflight',
-          detail: `ZooKeeper ${namespace} already holds HA data; the JobManager will recover from it`,
+          kind: 'diagnostic',
+          diagnostic: {
+            severity: 'warning',
+            code: 'HA_NAMESPACE_IN_USE',
+            key: OPTIONS.haClusterId.key,
+            message: `ZooKeeper ${namespace} already holds HA data from another run; the new JobManager will recover its jobs and leaders. If that run is over, remove it first (flink-yarn ha clean ${firstPlan.clusterId}) or choose another cluster-id (-z).`,
+          },
         });
       } else {
         zkNamespace = namespace;
@@ -272,35 +294,40 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     const files: StageFile[] = [
       ...dist.files,
       ...(program?.files ?? []),
-      { key: configName, path: configPath, size: 0, role: 'config' },
+      { key: configName, path: configPath, size: statSync(configPath).size, role: 'config' },
     ];
     const bytes = files.reduce((n, f) => n + f.size, 0);
     onEvent({ kind: 'staging', files: files.length, bytes, dir: `${defaultFs}${stagingDir}` });
     const started = Date.now();
     await hdfs.mkdirs(stagingDir, '700');
-    const staged: StagedResource[] = [];
-    for (const f of files) {
-      checkAborted(options.signal);
-      const status = await hdfs.upload(f.path, `${stagingDir}/${f.key}`, { overwrite: true });
-      staged.push({
-        key: f.key,
-        uri: `${defaultFs}${stagingDir}/${f.key}`,
-        size: status.length,
-        modificationTime: status.modificationTime,
-        visibility: 'APPLICATION',
-        type: 'FILE',
-        role: f.role,
-      });
-    }
-    const uploaded = staged.reduce((n, s) => n + s.size, 0);
-    onEvent({ kind: 'staged', files: staged.length, bytes: uploaded, ms: Date.now() - started });
+    const digests = new DigestMemo();
+    const stagedFiles = await stageFiles(files, {
+      hdfs,
+      defaultFs,
+      appDir: stagingDir,
+      cacheDir: options.reuseUploads === false ? null : `${homeDir}/.flink-yarn/cache`,
+      perDeployment: new Set([configName]),
+      digests,
+      checkAborted: () => checkAborted(options.signal),
+    }).finally(() => digests.save());
+    const staged = stagedFiles.resources;
+    uploaded = stagedFiles.uploadedBytes;
+    reused = stagedFiles.reusedBytes;
+    onEvent({
+      kind: 'staged',
+      files: staged.length - stagedFiles.reusedFiles,
+      bytes: uploaded,
+      ms: Date.now() - started,
+      reusedFiles: stagedFiles.reusedFiles,
+      reusedBytes: reused,
+    });
 
     const plan = planFor(applicationId, hadoopVersion, staged, homeDir, created.maximumResourceCapability);
     checkAborted(options.signal);
     submitted = true;
     await rm.submit(plan.submission);
     onEvent({ kind: 'submitted', applicationId });
-    if (options.noWait === true) return result(plan, 'SUBMITTED', null, null, null, uploaded, stagingDir);
+    if (options.noWait === true) return result(plan, 'SUBMITTED', null, null, null, uploaded, reused, stagingDir);
 
     const app = await waitForRunning(
       rm,
@@ -312,7 +339,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     );
     const restAddress = restAddressOf(app);
     const propertiesFile = writePropertiesFile(options, config, user, applicationId);
-    return result(plan, app.state, app.trackingUrl ?? null, restAddress, propertiesFile, uploaded, stagingDir);
+    return result(plan, app.state, app.trackingUrl ?? null, restAddress, propertiesFile, uploaded, reused, stagingDir);
   } catch (e) {
     await cleanUp({ rm, hdfs, zk, zkNamespace, applicationId, stagingDir, submitted, onEvent });
     throw e;
@@ -418,8 +445,6 @@ async function cleanUp(o: {
     }
   }
 }
-
-type StageFile = Omit<LocalFile, 'role'> & { readonly role: StagedResource['role'] };
 
 /** The user jar (and JobGraph) to stage, keyed where Flink's entrypoints look for them. */
 function programFiles(
@@ -550,7 +575,7 @@ export function renderStandardConfig(config: Readonly<Record<string, string>>): 
 }
 
 function planned(plan: SessionPlan): SessionResult {
-  return result(plan, 'PLANNED', null, null, null, 0, null);
+  return result(plan, 'PLANNED', null, null, null, 0, 0, null);
 }
 
 function result(
@@ -560,9 +585,19 @@ function result(
   restAddress: string | null,
   propertiesFile: string | null,
   bytesUploaded: number,
+  bytesReused: number,
   stagingDir: string | null,
 ): SessionResult {
-  return { plan: publicPlan(plan), state, trackingUrl, restAddress, propertiesFile, bytesUploaded, stagingDir };
+  return {
+    plan: publicPlan(plan),
+    state,
+    trackingUrl,
+    restAddress,
+    propertiesFile,
+    bytesUploaded,
+    bytesReused,
+    stagingDir,
+  };
 }
 
 function listValue(value: string | undefined): string[] {
