@@ -19,3 +19,52 @@ export { parseMemorySize } from './config/values/memory.js';
 export { parsePortSpec } from './config/values/ports.js';
 export { decideAttempts } from './policy/attempts.js';
 export { haMode } from './policy/ha.js';
+export { planQuorum, isLocalHost, FLINK_ZOOKEEPER_DEFAULTS, ONE_SERVER_PER_MACHINE } from './zookeeper/quorum-plan.js';
+export type { QuorumPlan, LocalServerPlan, PlannedServer, MachineIdentity } from './zookeeper/quorum-plan.js';
+export {
+  startZooKeeperQuorum,
+  stopZooKeeperQuorum,
+  zooKeeperQuorumStatus,
+  locateZooKeeper,
+  type ZooKeeperQuorumOptions,
+  type ZooKeeperQuorumEvent,
+  type ZooKeeperStartResult,
+  type ZooKeeperStopResult,
+  type ZooKeeperQuorumStatus,
+  type ZooKeeperServerStatus,
+  type ZooKeeperInstallation,
+} from './operations/zookeeper-quorum/index.js';
+export { listApplications, describeApplication, killApplication } from './operations/applications.js';
+export { connectYarn, type YarnConnectionOptions } from './operations/yarn-context.js';
+export {
+  deploySession,
+  SessionPlanError,
+  InterruptedError,
+  type SessionOptions,
+  type SessionResult,
+  type SessionEvent,
+  type ProgramOptions,
+} from './operations/session/index.js';
+export { superviseSession, type SuperviseOptions, type SuperviseOutcome } from './operations/session/supervise.js';
+export {
+  deployApplication,
+  watchApplication,
+  type RunOptions,
+  type WatchOptions,
+  type JobOutcome,
+} from './operations/run/index.js';
+export { haStatus, haList, haClean } from './operations/ha.js';
+export {
+  startMinicluster,
+  stopMinicluster,
+  miniclusterStatus,
+  type MiniclusterInfo,
+} from './operations/minicluster/index.js';
+export { buildSessionPlan, publicPlan, applicationJobId, type SessionPlan } from './session/plan.js';
+export { ResourceManagerClient } from './yarn/rm-client.js';
+export { WebHdfsClient } from './hdfs/webhdfs-client.js';
+export { FlinkRestClient } from './flink/rest-client.js';
+export { connectZooKeeper, type ZooKeeperSession } from './zookeeper/client.js';
+export { zooKeeperSettings, type ZooKeeperSettings } from './zookeeper/settings.js';
+export { probeZooKeeperRoot, describeRootProbe } from './zookeeper/probe.js';
+export { decodeLeaderInfo } from './zookeeper/leader-info.js';

@@ -5,10 +5,10 @@ import { hostname } from 'node:os';
 import { FlinkYarnError, UsageError } from '../errors/index.js';
 import { hdfsEndpoints, WebHdfsClient } from '../hdfs/webhdfs-client.js';
 import { TERMINAL_STATES, type YarnAppState } from '../yarn/model.js';
-import type { ZooKeeperSession } from '../zookeeper/client.js';
-import { connectZooKeeper } from '../zookeeper/client.js';
+import { connectZooKeeper, type ZooKeeperReader } from '../zookeeper/client.js';
 import { readHaNamespace, type HaNamespace } from '../zookeeper/ha-layout.js';
 import { zkPath } from '../zookeeper/paths.js';
+import { zooKeeperSettings, type ZooKeeperSettings } from '../zookeeper/settings.js';
 import { checkApplicationId, connectYarn, type YarnConnectionOptions } from './yarn-context.js';
 
 export interface HaStatusOptions {
@@ -33,13 +33,13 @@ export async function haStatus(options: HaStatusOptions): Promise<HaStatus> {
   const clusterId =
     options.clusterId ?? (options.applicationId !== undefined ? checkApplicationId(options.applicationId) : undefined);
   if (clusterId === undefined) throw new UsageError('Name the cluster: an application id, or --cluster-id ID.');
-  const zk = await connectZooKeeper({
-    connectString: ctx.quorum,
-    connectionTimeoutMs: ctx.connectionTimeoutMs,
-    sessionTimeoutMs: ctx.sessionTimeoutMs,
-  });
+  const zk = await connectZooKeeper(ctx.zookeeper);
   try {
-    return { quorum: ctx.quorum, clusterId, ...(await readHaNamespace(zk, zkPath(ctx.root, clusterId))) };
+    return {
+      quorum: ctx.zookeeper.connectString,
+      clusterId,
+      ...(await readHaNamespace(zk, zkPath(ctx.zookeeper.root, clusterId))),
+    };
   } finally {
     zk.close();
   }
@@ -59,11 +59,9 @@ export interface HaOptions
   extends Omit<HaStatusOptions, 'applicationId' | 'clusterId'>, Omit<YarnConnectionOptions, 'env' | 'cwd'> {}
 
 interface HaContext {
-  readonly quorum: string;
-  readonly root: string;
+  /** How Flink reaches ZooKeeper: quorum, root, timeouts, retries, ACL mode, authorization. */
+  readonly zookeeper: ZooKeeperSettings;
   readonly storageDir: string | undefined;
-  readonly connectionTimeoutMs: number;
-  readonly sessionTimeoutMs: number;
 }
 
 function haContext(options: HaStatusOptions): HaContext {
@@ -76,18 +74,9 @@ function haContext(options: HaStatusOptions): HaContext {
     dynamicProperties: options.dynamicProperties ?? {},
     expansion: { env, systemProperties: { 'user.name': env.HADOOP_USER_NAME ?? userInfo().username } },
   });
-  const quorum = config.flink.string(OPTIONS.zkQuorum);
-  if (quorum === undefined) {
-    throw new UsageError(
-      `high-availability.zookeeper.quorum is not set in ${flinkDir.dir}; pass --flink-conf-dir or -D high-availability.zookeeper.quorum=host:port.`,
-    );
-  }
   return {
-    quorum,
-    root: config.flink.string(OPTIONS.zkRoot) ?? '/flink',
+    zookeeper: zooKeeperSettings(config.flink, { flinkFile: config.flinkFile ?? flinkDir.dir }),
     storageDir: config.flink.string(OPTIONS.haStorageDir),
-    connectionTimeoutMs: config.flink.duration(OPTIONS.zkConnectionTimeout) ?? 15_000,
-    sessionTimeoutMs: config.flink.duration(OPTIONS.zkSessionTimeout) ?? 60_000,
   };
 }
 
@@ -97,16 +86,13 @@ const APP_ID = /^application_\d+_\d+$/;
 export async function haList(options: HaOptions): Promise<HaNamespaceSummary[]> {
   const ctx = haContext(options);
   const { client } = connectYarn(options);
-  const zk = await connectZooKeeper({
-    connectString: ctx.quorum,
-    connectionTimeoutMs: ctx.connectionTimeoutMs,
-    sessionTimeoutMs: ctx.sessionTimeoutMs,
-  });
+  const zk = await connectZooKeeper(ctx.zookeeper);
   try {
-    const ids = (await zk.exists(zkPath(ctx.root, ''))) ? await zk.children(zkPath(ctx.root, '')) : [];
+    const root = ctx.zookeeper.root;
+    const ids = (await zk.exists(root)) ? await zk.children(root) : [];
     const out: HaNamespaceSummary[] = [];
     for (const clusterId of ids.sort()) {
-      const namespace = zkPath(ctx.root, clusterId);
+      const namespace = zkPath(root, clusterId);
       const data = await readHaNamespace(zk, namespace);
       const applicationState = APP_ID.test(clusterId)
         ? await client
@@ -167,17 +153,13 @@ export async function haClean(options: HaCleanOptions): Promise<HaCleanResult[]>
       );
     }
   }
-  const zk = await connectZooKeeper({
-    connectString: ctx.quorum,
-    connectionTimeoutMs: ctx.connectionTimeoutMs,
-    sessionTimeoutMs: ctx.sessionTimeoutMs,
-  });
+  const zk = await connectZooKeeper(ctx.zookeeper);
   const storage = hdfsStorage(ctx.storageDir);
   const hdfs = storage === null ? null : new WebHdfsClient({ endpoints: hdfsEndpoints(hadoop, hostname()), user });
   try {
     const results: HaCleanResult[] = [];
     for (const clusterId of targets) {
-      const namespace = zkPath(ctx.root, clusterId);
+      const namespace = zkPath(ctx.zookeeper.root, clusterId);
       const storagePath = storage === null ? null : `${storage.replace(/\/+$/, '')}/${clusterId.replace(/^\/+/, '')}`;
       if (options.dryRun === true) {
         const nodes = await countNodes(zk, namespace);
@@ -208,7 +190,7 @@ export function hdfsStorage(storageDir: string | undefined): string | null {
   return m === null ? null : (m[1] ?? '/');
 }
 
-async function countNodes(zk: ZooKeeperSession, path: string): Promise<number> {
+async function countNodes(zk: ZooKeeperReader, path: string): Promise<number> {
   if (!(await zk.exists(path))) return 0;
   let n = 1;
   for (const kid of await zk.children(path)) n += await countNodes(zk, `${path}/${kid}`);

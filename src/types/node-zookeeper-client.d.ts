@@ -1,4 +1,4 @@
-// The part of node-zookeeper-client's API this project uses; the package ships no types.
+// The part of node-zookeeper-client 1.1.3's API this project uses; the package ships no types.
 declare module 'node-zookeeper-client' {
   export interface Stat {
     readonly version: number;
@@ -8,9 +8,20 @@ declare module 'node-zookeeper-client' {
   }
   export class Id {
     constructor(scheme: string, id: string);
+    readonly scheme: string;
+    readonly id: string;
+    /** `world:anyone` */
+    static readonly ANYONE_ID_UNSAFE: Id;
+    /** `auth:` (the connection's authenticated identities) */
+    static readonly AUTH_IDS: Id;
   }
   export class ACL {
     constructor(permission: number, id: Id);
+    readonly permission: number;
+    readonly id: Id;
+    static readonly OPEN_ACL_UNSAFE: ACL[];
+    static readonly CREATOR_ALL_ACL: ACL[];
+    static readonly READ_ACL_UNSAFE: ACL[];
   }
   export const Permission: { READ: number; WRITE: number; CREATE: number; DELETE: number; ADMIN: number; ALL: number };
   export const CreateMode: {
@@ -19,23 +30,35 @@ declare module 'node-zookeeper-client' {
     PERSISTENT_SEQUENTIAL: number;
     EPHEMERAL_SEQUENTIAL: number;
   };
-  export const ACL_OPEN_ACL_UNSAFE: ACL[];
+  /** KeeperException codes the library knows (it throws on any other). */
   export const Exception: {
+    OK: number;
+    CONNECTION_LOSS: number;
+    OPERATION_TIMEOUT: number;
     NO_NODE: number;
+    NO_AUTH: number;
     NODE_EXISTS: number;
     NOT_EMPTY: number;
-    NO_AUTH: number;
-    CONNECTION_LOSS: number;
+    SESSION_EXPIRED: number;
+    INVALID_ACL: number;
+    AUTH_FAILED: number;
   };
   export interface ZkException extends Error {
+    readonly code: number;
+    readonly path: string | undefined;
     getCode(): number;
     getName(): string;
+  }
+  /** SYNC_CONNECTED, DISCONNECTED, EXPIRED, AUTH_FAILED, CONNECTED_READ_ONLY */
+  export interface State {
+    readonly name: string;
+    readonly code: number;
   }
   export interface Client {
     connect(): void;
     close(): void;
     once(event: 'connected' | 'disconnected' | 'expired' | 'authenticationFailed', listener: () => void): this;
-    on(event: 'state', listener: (state: { name: string; code: number }) => void): this;
+    on(event: 'state', listener: (state: State) => void): this;
     addAuthInfo(scheme: string, auth: Buffer): void;
     create(
       path: string,
@@ -64,7 +87,6 @@ declare module 'node-zookeeper-client' {
     Permission: typeof Permission;
     ACL: typeof ACL;
     Id: typeof Id;
-    ACL_OPEN_ACL_UNSAFE: typeof ACL_OPEN_ACL_UNSAFE;
     Exception: typeof Exception;
   };
   export default zookeeper;

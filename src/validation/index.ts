@@ -20,6 +20,8 @@ import {
   jobManagerPortSpec,
   storageDirNotLocal,
   storageDirRequired,
+  zookeeperAclKnown,
+  zookeeperCreatorAclIdentity,
   zookeeperQuorumValid,
 } from './rules/ha.js';
 import { deprecatedKeys, typedValuesParse, zookeeperSaslLoginContext } from './rules/keys.js';
@@ -41,6 +43,8 @@ export const RULES: readonly Rule[] = [
   zooCfgMatchesQuorum,
   zooCfgServerIdsSingleDigit,
   zookeeperSaslLoginContext,
+  zookeeperAclKnown,
+  zookeeperCreatorAclIdentity,
   deprecatedKeys,
   typedValuesParse,
 ];

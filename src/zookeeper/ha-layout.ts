@@ -1,5 +1,5 @@
 import { decodeLeaderInfo, LeaderInfoError, type LeaderInfo } from './leader-info.js';
-import type { ZooKeeperSession } from './client.js';
+import type { ZooKeeperReader } from './client.js';
 
 /** How Flink laid out its HA data in ZooKeeper, by version. */
 export type HaLayout = '1.15+' | '1.14' | '1.3-1.13' | 'empty' | 'missing';
@@ -34,7 +34,7 @@ const COMPONENTS = ['resource_manager', 'dispatcher', 'rest_server'];
  * `checkpoint-counter/<job>`), 1.14 (a latch per component, `jobs/<job>/leader`) and 1.15+
  * (one `leader/latch`, `leader/<component>/connection_info`, `jobgraphs` or 2.x `execution-plans`).
  */
-export async function readHaNamespace(zk: ZooKeeperSession, namespace: string): Promise<HaNamespace> {
+export async function readHaNamespace(zk: ZooKeeperReader, namespace: string): Promise<HaNamespace> {
   if (!(await zk.exists(namespace))) return { namespace, layout: 'missing', leaders: [], jobs: [] };
   const top = await zk.children(namespace);
   const leaderChildren = top.includes('leader') ? await zk.children(`${namespace}/leader`) : [];
@@ -88,7 +88,7 @@ export async function readHaNamespace(zk: ZooKeeperSession, namespace: string): 
   return { namespace, layout, leaders, jobs };
 }
 
-async function leaderAt(zk: ZooKeeperSession, path: string, component: string): Promise<LeaderEntry> {
+async function leaderAt(zk: ZooKeeperReader, path: string, component: string): Promise<LeaderEntry> {
   const bytes = await zk.data(path);
   if (bytes === null || bytes.length === 0) return { component, leader: null };
   try {

@@ -47,7 +47,11 @@ export const OPTIONS = {
     ['recovery.zookeeper.client.max-retry-attempts'],
     '3',
   ),
+  /** Flink 2.2+ caps each retry sleep with it (BoundedExponentialBackoffRetry); no cap before. */
+  zkMaxRetryWait: option('high-availability.zookeeper.client.max-retry-wait'),
   zkAcl: option('high-availability.zookeeper.client.acl', [], 'open'),
+  /** Flink 1.20+: a map of scheme to auth data, e.g. `digest:'user:password'`, or prefix keys `...authorization.<scheme>`. */
+  zkAuthorization: option('high-availability.zookeeper.client.authorization'),
   zkSaslDisable: option('zookeeper.sasl.disable', [], 'false'),
   zkSaslServiceName: option('zookeeper.sasl.service-name', [], 'zookeeper'),
   zkSaslLoginContextName: option('zookeeper.sasl.login-context-name', [], 'Client'),
@@ -83,6 +87,8 @@ export const DEPRECATED_KEYS: ReadonlyMap<string, string> = new Map(
 
 const SENSITIVE_FRAGMENTS = [
   'password',
+  // A digest `user:password`, which Flink's own list misses.
+  'zookeeper.client.authorization',
   'secret',
   'fs.azure.account.key',
   'apikey',

@@ -98,35 +98,23 @@ export async function watchApplication(options: WatchOptions): Promise<JobOutcom
       if (attempts > 0) onEvent({ kind: 'attempt', attempt: attemptNo });
       attempts = attemptNo;
     }
+    const outcome = (kind: JobOutcome['kind']): JobOutcome => ({
+      kind,
+      applicationId: id,
+      state: app.state,
+      finalStatus: app.finalStatus,
+      diagnostics: app.diagnostics,
+      jobs: [...jobs.values()],
+      cause,
+      logs: app.amContainerLogs ?? null,
+      attempts: Math.max(attempts, 1),
+    });
     if (TERMINAL_STATES.includes(app.state)) {
-      const ended = { app, kind: cancelSent ? ('cancelled' as const) : ('ended' as const) };
       if (app.finalStatus !== 'SUCCEEDED' && cause === null) cause = await causeFromLog(client, id, transport);
       await removeStaging(options.stagingDir, hadoop, user, onEvent, transport);
-      return {
-        kind: ended.kind,
-        applicationId: id,
-        state: app.state,
-        finalStatus: app.finalStatus,
-        diagnostics: app.diagnostics,
-        jobs: [...jobs.values()],
-        cause,
-        logs: app.amContainerLogs ?? null,
-        attempts: Math.max(attempts, 1),
-      };
+      return outcome(cancelSent ? 'cancelled' : 'ended');
     }
-    if (interrupted === 'detach') {
-      return {
-        kind: 'detached',
-        applicationId: id,
-        state: app.state,
-        finalStatus: app.finalStatus,
-        diagnostics: app.diagnostics,
-        jobs: [...jobs.values()],
-        cause,
-        logs: app.amContainerLogs ?? null,
-        attempts: Math.max(attempts, 1),
-      };
-    }
+    if (interrupted === 'detach') return outcome('detached');
     if (rest !== null) {
       const flink = new FlinkRestClient(rest, transport);
       for (const job of (await flink.jobs()) ?? []) {

@@ -13,6 +13,8 @@ import { buildSessionPlan, planHasErrors, publicPlan, type ProgramSpec, type Ses
 import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
 import { quorumMembers } from '../../validation/rules/ha.js';
 import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
+import { describeRootProbe } from '../../zookeeper/probe.js';
+import { zooKeeperSettings, type ZooKeeperSettings } from '../../zookeeper/settings.js';
 import { zkPath } from '../../zookeeper/paths.js';
 import { rmEndpoints } from '../../yarn/endpoints.js';
 import { schedulerQueues } from '../../yarn/queues.js';
@@ -241,12 +243,10 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   await checkQueue(rm, config.flink.string(OPTIONS.applicationQueue), onEvent);
 
   const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(config.hadoop, hostname()), user });
-  const zk = ha(config)
-    ? await connectZooKeeper({
-        connectString: config.flink.string(OPTIONS.zkQuorum) ?? '',
-        connectionTimeoutMs: 10_000,
-      })
+  const zkSettings = ha(config)
+    ? zooKeeperSettings(config.flink, { flinkFile: config.flinkFile ?? flinkDir.dir })
     : null;
+  const zk = zkSettings === null ? null : await checkZooKeeperRoot(zkSettings, onEvent);
   const created = await rm.newApplication().catch((e: unknown) => {
     zk?.close();
     throw e;
@@ -272,7 +272,7 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
     );
     if (planHasErrors(firstPlan)) throw new SessionPlanError(firstPlan.diagnostics);
     if (zk !== null) {
-      const namespace = zkPath(config.flink.string(OPTIONS.zkRoot) ?? '/flink', firstPlan.clusterId);
+      const namespace = zkPath(zkSettings?.root ?? '/flink', firstPlan.clusterId);
       if (await zk.exists(namespace)) {
         onEvent({
           kind: 'diagnostic',
@@ -505,6 +505,36 @@ async function checkQueue(
       message: `The scheduler reports no queue '${queue}' (it has ${[...names].sort().join(', ')}); YARN will probably reject the application.`,
     },
   });
+}
+
+/**
+ * Connects with Flink's ZooKeeper settings and checks that the HA root is usable with the
+ * configured ACL and identity, before anything is created. Where Flink would log in with Kerberos
+ * this client cannot check, so it says so and the deployment goes on without the check.
+ */
+async function checkZooKeeperRoot(
+  settings: ZooKeeperSettings,
+  onEvent: (e: SessionEvent) => void,
+): Promise<ZooKeeperSession | null> {
+  if (settings.sasl.required) {
+    onEvent({
+      kind: 'diagnostic',
+      diagnostic: {
+        severity: 'warning',
+        code: 'ZK_PREFLIGHT_SKIPPED',
+        message: `Cannot check ZooKeeper from this client: ${settings.sasl.reason}. The JobManager logs in itself; a ZooKeeper problem will show only in its log.`,
+      },
+    });
+    return null;
+  }
+  const zk = await connectZooKeeper(settings);
+  try {
+    onEvent({ kind: 'preflight', detail: describeRootProbe(await zk.probeRoot(settings.root)) });
+    return zk;
+  } catch (e) {
+    zk.close();
+    throw e;
+  }
 }
 
 /** Checks that the quorum's members accept connections; one dead host must not hang the check. */

@@ -1,5 +1,5 @@
 import { OPTIONS } from '../../config/flink/options.js';
-import { parseHostPort } from '../../config/values/lists.js';
+import { parseHostPort, parseList } from '../../config/values/lists.js';
 import { parsePortSpec } from '../../config/values/ports.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
@@ -140,6 +140,56 @@ export function jobManagerPortSpec(ctx: RuleContext): Diagnostic[] {
       'JM_PORT_IGNORED_ON_YARN',
       `high-availability.jobmanager.port applies to standalone clusters; on YARN the JobManager's RPC port comes from yarn.application-master.port (default 0, any free port).`,
       at(ctx, OPTIONS.haJobManagerPort),
+    ),
+  ];
+}
+
+/** Flink reads the ACL mode case-insensitively and refuses anything but open and creator at start-up. */
+export function zookeeperAclKnown(ctx: RuleContext): Diagnostic[] {
+  if (ctx.ha.kind !== 'zookeeper') return [];
+  const value = ctx.config.flink.string(OPTIONS.zkAcl)?.trim().toLowerCase();
+  if (value === undefined || value === 'open' || value === 'creator') return [];
+  return [
+    diagnostic(
+      'error',
+      'ZK_ACL_UNKNOWN',
+      `high-availability.zookeeper.client.acl is '${ctx.config.flink.string(OPTIONS.zkAcl)}'; Flink accepts only open or creator and the JobManager fails with "Unsupported ACL option". Use open, or creator to protect the HA nodes with the creator's identity.`,
+      at(ctx, OPTIONS.zkAcl),
+    ),
+  ];
+}
+
+/**
+ * Creator ACLs need an identity. Flink refuses creator with zookeeper.sasl.disable: true outright
+ * (ZooKeeperUtils.startCuratorFramework); without SASL credentials or an authorization entry the
+ * connection has no identity, and ZooKeeper rejects creator ACLs (InvalidACL) when the JobManager
+ * creates its nodes.
+ */
+export function zookeeperCreatorAclIdentity(ctx: RuleContext): Diagnostic[] {
+  if (ctx.ha.kind !== 'zookeeper') return [];
+  const flink = ctx.config.flink;
+  if (flink.string(OPTIONS.zkAcl)?.trim().toLowerCase() !== 'creator') return [];
+  if (flink.string(OPTIONS.zkSaslDisable)?.trim().toLowerCase() === 'true') {
+    return [
+      diagnostic(
+        'error',
+        'ZK_CREATOR_ACL_SASL_DISABLED',
+        `high-availability.zookeeper.client.acl is creator but zookeeper.sasl.disable is true (${describeEntry(flink.lookup(OPTIONS.zkSaslDisable)?.entry)}); Flink refuses this combination and the JobManager fails with "Cannot set ACL role to CREATOR since SASL authentication is disabled". Remove zookeeper.sasl.disable (digest authorization works with SASL enabled when no Kerberos login context is configured), or use acl open.`,
+        at(ctx, OPTIONS.zkAcl),
+      ),
+    ];
+  }
+  const authKey = OPTIONS.zkAuthorization.key;
+  const authorization = flink.entries().some((e) => e.key === authKey || e.key.startsWith(`${authKey}.`));
+  const contexts = parseList(flink.string(OPTIONS.kerberosLoginContexts) ?? '');
+  const sasl = contexts.includes((flink.string(OPTIONS.zkSaslLoginContextName) ?? 'Client').trim());
+  if (authorization || sasl) return [];
+  return [
+    diagnostic(
+      'warning',
+      'ZK_CREATOR_ACL_NO_IDENTITY',
+      `high-availability.zookeeper.client.acl is creator, but neither ${authKey} nor a Kerberos login context for ZooKeeper (security.kerberos.login.contexts) gives the JobManager an identity; ZooKeeper then rejects creator ACLs (InvalidACL) and the JobManager cannot create its HA nodes, unless its JVM authenticates another way (a JAAS file or TLS certificate in env.java.opts). Set ${authKey}, e.g. digest:'user:password', or use acl open.`,
+      at(ctx, OPTIONS.zkAcl),
     ),
   ];
 }

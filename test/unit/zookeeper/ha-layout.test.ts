@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ZooKeeperSession } from '../../../src/zookeeper/client.js';
+import type { ZooKeeperReader } from '../../../src/zookeeper/client.js';
 import { readHaNamespace } from '../../../src/zookeeper/ha-layout.js';
 import { zkPath } from '../../../src/zookeeper/paths.js';
 
@@ -15,7 +15,7 @@ const [record] = readFileSync(
   .map((l) => Buffer.from(l.split('\t')[2]!, 'hex'));
 
 /** An in-memory ZooKeeper tree: path -> data. Parents exist implicitly. */
-function tree(nodes: Record<string, Buffer>): ZooKeeperSession {
+function tree(nodes: Record<string, Buffer>): ZooKeeperReader {
   const paths = new Set<string>();
   for (const p of Object.keys(nodes)) {
     const parts = p.split('/').filter((x) => x !== '');
@@ -28,8 +28,6 @@ function tree(nodes: Record<string, Buffer>): ZooKeeperSession {
         .filter((x) => x.startsWith(`${p}/`) && !x.slice(p.length + 1).includes('/'))
         .map((x) => x.slice(p.length + 1)),
     data: async (p) => (paths.has(p) ? (nodes[p] ?? Buffer.alloc(0)) : null),
-    deleteRecursive: async () => 0,
-    close: () => undefined,
   };
 }
 
