@@ -57,6 +57,34 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
     expect(out.outcome.logs).toMatch(/containerlogs\/container_/);
   });
 
+  it('runs a serialized JobGraph on the legacy per-job entrypoint (--job-graph) to SUCCEEDED', async () => {
+    // The JobGraph a Flink 1.x user would have: built and serialized by Flink's own client.
+    const graph = join(mkdtempSync(join(tmpdir(), 'flink-yarn-it-graph-')), 'fly.graph');
+    const jobId = execFileSync(
+      'java',
+      [
+        '-cp',
+        join(cluster.flinkHome, 'lib', '*'),
+        join(import.meta.dirname, 'fixtures', 'WriteJobGraph.java'),
+        jar,
+        graph,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    )
+      .trim()
+      .split('\n')
+      .at(-1)!;
+    expect(jobId).toMatch(/^[0-9a-f]{32}$/);
+    const r = run('-nm', 'it-run-per-job', '--job-graph', graph, jar);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    started.push(out.applicationId);
+    expect(out.program.entrypoint).toBe('job');
+    expect(out.submission['am-container-spec'].commands.command).toContain('YarnJobClusterEntrypoint');
+    const app = await rm.app(out.applicationId);
+    expect([app.state, app.finalStatus]).toEqual(['FINISHED', 'SUCCEEDED']);
+  });
+
   it('keeps the job id across AM attempts with HA: a restarted JobManager recovers the same job', async () => {
     const r = run('-d', '-nm', 'it-run-ha', jar, '--unbounded', '--sleep-ms', '50');
     expect(r.code, r.stderr).toBe(0);

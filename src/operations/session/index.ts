@@ -1,17 +1,15 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { connect } from 'node:net';
 import { loadConfig, resolveFlinkConfDir, resolveYarnConfDir, type Env } from '../../config/load.js';
 import { OPTIONS } from '../../config/flink/options.js';
-import { parseHostPort } from '../../config/values/lists.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { FlinkYarnError, UsageError } from '../../errors/index.js';
 import { defaultFsUri, hdfsEndpoints, WebHdfsClient } from '../../hdfs/webhdfs-client.js';
 import type { Entrypoint, StagedResource } from '../../session/am-container.js';
 import { buildSessionPlan, planHasErrors, publicPlan, type ProgramSpec, type SessionPlan } from '../../session/plan.js';
 import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
-import { quorumMembers } from '../../validation/rules/ha.js';
+import { quorumReachability } from '../../zookeeper/reachability.js';
 import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
 import { describeRootProbe } from '../../zookeeper/probe.js';
 import { zooKeeperSettings, type ZooKeeperSettings } from '../../zookeeper/settings.js';
@@ -545,14 +543,11 @@ async function checkQuorum(
 ): Promise<void> {
   if (quorum === undefined || !plan.shippedConfig['high-availability.type']?.toLowerCase().includes('zookeeper'))
     return;
-  const members = quorumMembers(quorum).map((m) => ({ text: m, hp: parseHostPort(m) }));
-  const results = await Promise.all(
-    members.map(async (m) => ({ ...m, ok: m.hp !== undefined && (await reachable(m.hp.host, m.hp.port, 3_000)) })),
-  );
-  const up = results.filter((r) => r.ok).length;
+  const results = await quorumReachability(quorum);
+  const up = results.filter((r) => r.up).length;
   onEvent({
     kind: 'preflight',
-    detail: `ZooKeeper: ${up}/${results.length} quorum members answer (${results.map((r) => `${r.text} ${r.ok ? 'up' : 'down'}`).join(', ')})`,
+    detail: `ZooKeeper: ${up}/${results.length} quorum members answer (${results.map((r) => `${r.member} ${r.up ? 'up' : `down: ${r.reason}`}`).join(', ')})`,
   });
   if (up <= results.length / 2) {
     throw new FlinkYarnError(
@@ -560,19 +555,6 @@ async function checkQuorum(
       `Only ${up} of ${results.length} ZooKeeper servers in high-availability.zookeeper.quorum answer, which is no majority: the JobManager could not elect a leader. Start ZooKeeper or fix the quorum.`,
     );
   }
-}
-
-function reachable(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('connect', () => done(true));
-    socket.on('error', () => done(false));
-  });
 }
 
 function writePropertiesFile(
