@@ -44,17 +44,6 @@ export async function writeBenchConfDir(root, cluster, dir) {
     `env.java.opts.all: ${JAVA_17_OPTIONS}`,
     `yarn.properties-file.location: ${propertiesDir}`,
   ]);
-  // Flink 1.20 declares yarn.application-attempt-failures-validity-interval as a Long (ms): its
-  // client fails with NumberFormatException on writeSessionConfDir's "5 min" (ours accepts it).
-  // The same interval in milliseconds, for both clients.
-  const file = join(dir, 'flink-conf.yaml');
-  writeFileSync(
-    file,
-    readFileSync(file, 'utf8').replace(
-      /^yarn\.application-attempt-failures-validity-interval:\s*5 min\s*$/m,
-      'yarn.application-attempt-failures-validity-interval: 300000',
-    ),
-  );
   writeFileSync(join(dir, 'log4j-session.properties'), LOG4J_SESSION);
   return { dir, propertiesDir, javaOptions: JAVA_17_OPTIONS };
 }

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './transport.js';
 
@@ -9,12 +10,26 @@ export interface AxiosTransportOptions {
 }
 
 /** The default transport: axios with keep-alive, no redirects followed, every status resolved. */
+async function readBody(stream: Readable): Promise<string> {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    chunks.push(b);
+    size += b.length;
+  }
+  const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  chunks = [];
+  return whole.toString('utf8');
+}
+
 export function axiosTransport(options: AxiosTransportOptions = {}): HttpTransport {
   const client: AxiosInstance = axios.create({
     maxRedirects: 0,
     validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
+    // The body is read here rather than by axios, which holds its chunks, their concatenation and
+    // the string at once: three copies of a 100 MB application list.
+    responseType: 'stream',
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent({ keepAlive: true, ...options.tls }),
     proxy: false,
@@ -22,7 +37,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
   return {
     async request(req: HttpRequest): Promise<HttpResponse> {
       try {
-        const res = await client.request<string>({
+        const res = await client.request<Readable>({
           method: req.method,
           url: req.url,
           headers: req.headers ?? {},
@@ -35,7 +50,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
         for (const [k, v] of Object.entries(res.headers)) {
           if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
         }
-        return { status: res.status, headers, body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
+        return { status: res.status, headers, body: await readBody(res.data) };
       } catch (e) {
         const err = e as { code?: string; message?: string };
         const errno =

@@ -89,24 +89,62 @@ export async function haList(options: HaOptions): Promise<HaNamespaceSummary[]> 
   const zk = await connectZooKeeper(ctx.zookeeper);
   try {
     const root = ctx.zookeeper.root;
-    const ids = (await zk.exists(root)) ? await zk.children(root) : [];
-    const out: HaNamespaceSummary[] = [];
-    for (const clusterId of ids.sort()) {
+    const ids = ((await zk.exists(root)) ? await zk.children(root) : []).sort();
+    const states = await applicationStates(
+      client,
+      ids.filter((id) => APP_ID.test(id)),
+    );
+    // Namespaces are read side by side on the one session: ZooKeeper answers pipelined requests in order.
+    const out = await mapConcurrently(ids, 16, async (clusterId): Promise<HaNamespaceSummary> => {
       const namespace = zkPath(root, clusterId);
       const data = await readHaNamespace(zk, namespace);
-      const applicationState = APP_ID.test(clusterId)
-        ? await client
-            .app(clusterId)
-            .then((a) => a.state)
-            .catch(notFoundAsNull)
-        : null;
+      const applicationState = states.get(clusterId) ?? null;
       const ended = applicationState === null ? APP_ID.test(clusterId) : TERMINAL_STATES.includes(applicationState);
-      out.push({ clusterId, namespace, applicationState, jobs: data.jobs.length, orphaned: ended });
-    }
+      return { clusterId, namespace, applicationState, jobs: data.jobs.length, orphaned: ended };
+    });
     return out;
   } finally {
     zk.close();
   }
+}
+
+/**
+ * The YARN state of each application id: one request per id for a few, one listing for many
+ * (an id the RM does not list is unknown to it, as a 404 would say).
+ */
+async function applicationStates(
+  client: ReturnType<typeof connectYarn>['client'],
+  ids: readonly string[],
+): Promise<Map<string, YarnAppState>> {
+  const states = new Map<string, YarnAppState>();
+  if (ids.length > 8) {
+    const wanted = new Set(ids);
+    const apps = await client.apps({ deSelects: ['resourceRequests'] });
+    for (const app of apps) if (wanted.has(app.id)) states.set(app.id, app.state);
+    return states;
+  }
+  for (const id of ids) {
+    const state = await client
+      .app(id)
+      .then((a) => a.state)
+      .catch(notFoundAsNull);
+    if (state !== null) states.set(id, state);
+  }
+  return states;
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 export interface HaCleanOptions extends HaOptions {

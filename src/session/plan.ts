@@ -162,7 +162,8 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
   const ha = ctx.haOn;
   let validityInterval: number | null = null;
   if (ha) {
-    const interval = safe(() => flink.duration(OPTIONS.attemptFailuresValidityInterval)) ?? 10_000;
+    // A long in Flink (milliseconds), not a duration: a unit fails Flink's client (typedValuesParse says so).
+    const interval = safe(() => flink.integer(OPTIONS.attemptFailuresValidityInterval)) ?? 10_000;
     if (policy.validityIntervalOverRest) {
       validityInterval = interval;
       if (interval > 0 && interval < 2 * AM_STARTUP_ESTIMATE_MS && effective > 1) {

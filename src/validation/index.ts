@@ -86,7 +86,7 @@ function effectiveValues(ctx: RuleContext): Record<string, string | number | boo
       effective['high-availability.zookeeper.path.root'] = flink.string(OPTIONS.zkRoot) ?? null;
     }
     effective['yarn.application-attempt-failures-validity-interval'] = safe(() =>
-      flink.duration(OPTIONS.attemptFailuresValidityInterval),
+      flink.integer(OPTIONS.attemptFailuresValidityInterval),
     );
   }
   effective['pekko.ask.timeout'] = safe(() => flink.duration(OPTIONS.askTimeout));

@@ -89,9 +89,9 @@ export function listOf(json: unknown, outer: string, inner: string): Json[] {
   return [];
 }
 
+/** Normalizes in place: a listing of 100,000 apps must not exist twice in memory. */
 export function normalizeApp(raw: Json): YarnApplication {
-  return {
-    ...raw,
+  return Object.assign(raw, {
     id: str(raw.id),
     user: str(raw.user),
     name: str(raw.name),
@@ -106,7 +106,7 @@ export function normalizeApp(raw: Json): YarnApplication {
     finishedTime: num(raw.finishedTime),
     elapsedTime: num(raw.elapsedTime),
     ...(raw.priority !== undefined ? { priority: num(raw.priority) } : {}),
-  } as YarnApplication;
+  }) as YarnApplication;
 }
 
 export function normalizeApps(json: unknown): YarnApplication[] {

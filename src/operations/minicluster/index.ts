@@ -421,7 +421,7 @@ export function writeSessionConfDir(info: MiniclusterInfo, dir: string, extra: r
       `high-availability.zookeeper.quorum: ${info.zookeeper}`,
       'high-availability.storageDir: hdfs:///flink/recovery',
       'yarn.application-attempts: 10',
-      'yarn.application-attempt-failures-validity-interval: 5 min',
+      'yarn.application-attempt-failures-validity-interval: 300000',
       'jobmanager.memory.process.size: 1024m',
       'taskmanager.memory.process.size: 1024m',
       'taskmanager.numberOfTaskSlots: 2',

@@ -26,12 +26,12 @@ export function deprecatedKeys(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-type Kind = 'duration' | 'memory' | 'integer' | 'boolean';
+type Kind = 'duration' | 'memory' | 'integer' | 'milliseconds' | 'boolean';
 
 /** Options whose value Flink parses at start-up; a bad one stops the JobManager. */
 const TYPED: readonly [FlinkOption, Kind][] = [
   [OPTIONS.askTimeout, 'duration'],
-  [OPTIONS.attemptFailuresValidityInterval, 'duration'],
+  [OPTIONS.attemptFailuresValidityInterval, 'milliseconds'],
   [OPTIONS.zkSessionTimeout, 'duration'],
   [OPTIONS.zkConnectionTimeout, 'duration'],
   [OPTIONS.zkRetryWait, 'duration'],
@@ -63,6 +63,8 @@ const HINT: Record<Kind, string> = {
   duration: "Write a duration like '10 s', '1 min' or a number of milliseconds.",
   memory: "Write a memory size like '1600m' or '2g'.",
   integer: 'Write a whole number.',
+  milliseconds:
+    'Flink reads this key as a plain number of milliseconds (its client fails with NumberFormatException on a unit): write 300000 for 5 minutes.',
   boolean: 'Write true or false.',
 };
 
@@ -73,6 +75,7 @@ function read(flink: FlinkConfiguration, option: FlinkOption, kind: Kind): unkno
     case 'memory':
       return flink.memory(option);
     case 'integer':
+    case 'milliseconds':
       return flink.integer(option);
     case 'boolean':
       return flink.boolean(option);

@@ -163,11 +163,22 @@ describe('buildSessionPlan', () => {
     expect(plan.diagnostics.map((d) => d.code)).toContain('VALIDITY_INTERVAL_SHORT');
     const long = buildSessionPlan(
       input({
-        flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.application-attempt-failures-validity-interval: 10 min`,
+        flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.application-attempt-failures-validity-interval: 600000`,
       }),
     );
     expect(long.policy.attemptFailuresValidityInterval).toBe(600_000);
     expect(long.diagnostics.map((d) => d.code)).not.toContain('VALIDITY_INTERVAL_SHORT');
+  });
+
+  it("refuses a unit on the validity interval, which Flink's client reads as a plain number of milliseconds", () => {
+    const plan = buildSessionPlan(
+      input({
+        flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.application-attempt-failures-validity-interval: 10 min`,
+      }),
+    );
+    const found = plan.diagnostics.find((d) => d.key === 'yarn.application-attempt-failures-validity-interval');
+    expect(found).toMatchObject({ severity: 'error', code: 'INVALID_VALUE' });
+    expect(found?.message).toMatch(/plain number of milliseconds.*300000 for 5 minutes/);
   });
 
   it('neither keeps containers nor sets an interval without HA', () => {
