@@ -22,6 +22,34 @@ const yargsShims = {
   },
 };
 
+/**
+ * Axios without what it loads at start-up and this product never uses: its fetch adapter
+ * (requests go through the Node adapter) and the global FormData probe, which load undici, and
+ * the form-data package (multipart bodies).
+ */
+const axiosShims = {
+  name: 'axios-shims',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) =>
+      /[\\/]axios[\\/]lib[\\/]adapters$/.test(args.resolveDir)
+        ? { path: fileURLToPath(new URL('./shims/axios-fetch.js', import.meta.url)) }
+        : undefined,
+    );
+    b.onResolve({ filter: /^form-data$/ }, (args) =>
+      /[\\/]axios[\\/]/.test(args.importer)
+        ? { path: fileURLToPath(new URL('./shims/form-data.cjs', import.meta.url)) }
+        : undefined,
+    );
+    b.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, (args) => {
+      const probe = "typeof G.FormData !== 'undefined' ? G.FormData : undefined";
+      const text = readFileSync(args.path, 'utf8');
+      // Fails the build if axios changes, rather than silently loading undici again.
+      if (!text.includes(probe)) throw new Error(`axios-shims: no FormData probe in ${args.path}; update the shim`);
+      return { contents: text.replace(probe, 'undefined'), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outfile: 'dist/cli.cjs',
@@ -30,7 +58,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  plugins: [yargsShims],
+  plugins: [yargsShims, axiosShims],
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

@@ -12,7 +12,21 @@ export interface Io {
 }
 
 export function writeJson(io: Io, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  if (!Array.isArray(value) || value.length < 1_000) {
+    io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  // A long list is written in pieces, exactly as JSON.stringify(value, null, 2) lays it out,
+  // so that 100,000 applications never exist as one string of a few hundred MB.
+  let chunk = '[\n';
+  value.forEach((item, i) => {
+    chunk += `  ${(JSON.stringify(item, null, 2) ?? 'null').replace(/\n/g, '\n  ')}${i < value.length - 1 ? ',' : ''}\n`;
+    if (chunk.length > 1 << 20) {
+      io.stdout.write(chunk);
+      chunk = '';
+    }
+  });
+  io.stdout.write(`${chunk}]\n`);
 }
 
 export interface Style {
