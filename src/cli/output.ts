@@ -11,22 +11,36 @@ export interface Io {
   readonly cwd: string;
 }
 
-export function writeJson(io: Io, value: unknown): void {
+/** One JSON document on stdout. A long list is written in pieces: await it before exiting. */
+export function writeJson(io: Io, value: unknown): void | Promise<void> {
   if (!Array.isArray(value) || value.length < 1_000) {
     io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     return;
   }
-  // A long list is written in pieces, exactly as JSON.stringify(value, null, 2) lays it out,
-  // so that 100,000 applications never exist as one string of a few hundred MB.
+  return writeJsonList(io, value);
+}
+
+/**
+ * A long list in pieces, exactly as JSON.stringify(value, null, 2) lays it out, waiting for the
+ * reader whenever the pipe is full: 100,000 applications never exist as one string of a few
+ * hundred MB, nor as a queue of pieces the reader has not taken yet.
+ */
+async function writeJsonList(io: Io, value: readonly unknown[]): Promise<void> {
+  const flush = async (text: string): Promise<void> => {
+    if (!io.stdout.write(text) && typeof io.stdout.once === 'function') {
+      await new Promise<void>((resolve) => io.stdout.once('drain', resolve));
+    }
+  };
   let chunk = '[\n';
-  value.forEach((item, i) => {
-    chunk += `  ${(JSON.stringify(item, null, 2) ?? 'null').replace(/\n/g, '\n  ')}${i < value.length - 1 ? ',' : ''}\n`;
+  for (let i = 0; i < value.length; i++) {
+    const item = JSON.stringify(value[i], null, 2) ?? 'null';
+    chunk += `  ${item.replace(/\n/g, '\n  ')}${i < value.length - 1 ? ',' : ''}\n`;
     if (chunk.length > 1 << 20) {
-      io.stdout.write(chunk);
+      await flush(chunk);
       chunk = '';
     }
-  });
-  io.stdout.write(`${chunk}]\n`);
+  }
+  await flush(`${chunk}]\n`);
 }
 
 export interface Style {

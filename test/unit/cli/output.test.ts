@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { writeJson } from '../../../src/cli/output.js';
 
@@ -11,7 +12,7 @@ function captured(value: unknown): string {
 }
 
 describe('writeJson', () => {
-  it('writes a long list in pieces, byte for byte as JSON.stringify lays it out', () => {
+  it('writes a long list in pieces, byte for byte as JSON.stringify lays it out', async () => {
     const apps = Array.from({ length: 5_000 }, (_, i) => ({
       id: `application_1_${i}`,
       tags: i % 2 ? [] : ['a', 'b'],
@@ -19,13 +20,33 @@ describe('writeJson', () => {
       missing: undefined,
       nothing: null,
     }));
-    expect(captured(apps)).toBe(`${JSON.stringify(apps, null, 2)}\n`);
+    expect(await captured(apps)).toBe(`${JSON.stringify(apps, null, 2)}\n`);
     const odd = [undefined, () => 1, 1, 'x', [], {}, ...Array.from({ length: 1_000 }, () => [1, [2]])];
-    expect(captured(odd)).toBe(`${JSON.stringify(odd, null, 2)}\n`);
+    expect(await captured(odd)).toBe(`${JSON.stringify(odd, null, 2)}\n`);
   });
 
-  it('writes anything else in one piece', () => {
-    expect(captured({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}\n');
-    expect(captured([])).toBe('[]\n');
+  it('waits for the reader whenever the pipe is full', async () => {
+    const out = new EventEmitter() as EventEmitter & { write(s: string): boolean };
+    const pieces: string[] = [];
+    let waiting = 0;
+    out.write = (s: string) => {
+      expect(waiting, 'a write before the pipe drained').toBe(0);
+      pieces.push(s);
+      waiting++;
+      setImmediate(() => {
+        waiting--;
+        out.emit('drain');
+      });
+      return false;
+    };
+    const list = Array.from({ length: 20_000 }, (_, i) => ({ id: i, text: 'x'.repeat(50) }));
+    await writeJson({ stdout: out, stderr: process.stderr, env: {}, cwd: '/' } as never, list);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(`${JSON.stringify(list, null, 2)}\n`);
+  });
+
+  it('writes anything else in one piece', async () => {
+    expect(await captured({ a: [1] })).toBe('{\n  "a": [\n    1\n  ]\n}\n');
+    expect(await captured([])).toBe('[]\n');
   });
 });
