@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
-import { cli } from '../cli/run.js';
+import { cli, ROOT } from '../cli/run.js';
 import { hdfsExists, home, live, user, waitFor } from './helpers.js';
 
 const cluster = inject('minicluster');
@@ -145,5 +145,33 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
     expect(cancelled.output().stderr).toMatch(/cancelling the job/);
     const app = await rm.app(cancelId!);
     expect(app.state === 'KILLED' || app.finalStatus === 'KILLED').toBe(true);
+  });
+
+  it('Ctrl-C on a terminal asks whether to cancel, and cancels on yes', async () => {
+    // script(1) gives the command a terminal; Ctrl-C is typed into it, as a user would.
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, join(ROOT, 'bin', 'flink-yarn.cjs'), 'run', ...common.slice(0, -2)]
+      .concat(['-nm', 'it-run-tty', jar, '--unbounded'])
+      .map(quote)
+      .join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const seen = (pattern: RegExp) => waitFor(async () => pattern.test(output), 180_000);
+    expect(await seen(/application id application_\d+_\d+/)).toBe(true);
+    const id = /application id (application_\d+_\d+)/.exec(output)![1]!;
+    started.push(id);
+    expect(await seen(/job [0-9a-f]{32} .* RUNNING/)).toBe(true);
+    child.stdin.write('\x03');
+    expect(await seen(/Cancel the job and shut its cluster down\? \[y\/N\]/)).toBe(true);
+    child.stdin.write('y\r');
+    expect(await exit).toBe(130);
+    expect(output).toMatch(/cancelling the job/);
+    const app = await rm.app(id);
+    expect([app.state, app.finalStatus]).toContain('KILLED');
   });
 });
