@@ -42,6 +42,9 @@ Try:
   npx flink-yarn list
   npx flink-yarn status ${session.applicationId}
   npx flink-yarn attempts ${session.applicationId}
+  npx flink-yarn ha status ${session.applicationId} --flink-conf-dir ${conf}
+  npx flink-yarn run --flink-conf-dir ${conf} --flink-home ${cluster.flinkHome} \\
+      ${join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar')}    # one job, its own cluster
 Stop the session, then the cluster:
   npx flink-yarn kill ${session.applicationId} --yes
   npx flink-yarn minicluster stop`);

@@ -112,9 +112,11 @@ function summary(job: JobOutcome, out: ReturnType<typeof style>): string {
       : `${job.applicationId} ${job.state}, final status ${job.finalStatus}`;
   return [
     ok ? out.green(head) : job.kind === 'detached' ? head : out.red(head),
-    // The JobManager shuts down right after its job ends, so the last state seen may be an earlier one.
+    // The JobManager shuts down right after its job ends, so the last state seen may be an earlier
+    // one; a cluster for one job reports SUCCEEDED only when all its jobs FINISHED.
     ...job.jobs.map(
-      (j) => `  job ${j.id} (${j.name}) ${TERMINAL_JOB_STATES.has(j.state) ? j.state : `last seen ${j.state}`}`,
+      (j) =>
+        `  job ${j.id} (${j.name}) ${TERMINAL_JOB_STATES.has(j.state) ? j.state : ok ? 'FINISHED' : `last seen ${j.state}`}`,
     ),
     ...(job.cause !== null ? [`  cause          ${job.cause}`] : []),
     ...(job.diagnostics.trim() !== '' && !ok ? [`  YARN says      ${job.diagnostics.trim().split('\n')[0]}`] : []),
