@@ -9,6 +9,7 @@ import { connectZooKeeper, type ZooKeeperReader } from '../zookeeper/client.js';
 import { readHaNamespace, type HaNamespace } from '../zookeeper/ha-layout.js';
 import { zkPath } from '../zookeeper/paths.js';
 import { zooKeeperSettings, type ZooKeeperSettings } from '../zookeeper/settings.js';
+import { mapConcurrently } from './concurrently.js';
 import { checkApplicationId, connectYarn, type YarnConnectionOptions } from './yarn-context.js';
 
 export interface HaStatusOptions {
@@ -131,20 +132,6 @@ async function applicationStates(
     if (state !== null) states.set(id, state);
   }
   return states;
-}
-
-/** `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export interface HaCleanOptions extends HaOptions {

@@ -5,6 +5,9 @@ import { basename, dirname, join } from 'node:path';
 import { FlinkYarnError } from '../../errors/index.js';
 import type { WebHdfsClient } from '../../hdfs/webhdfs-client.js';
 import type { StagedResource } from '../../session/am-container.js';
+import { mapConcurrently } from '../concurrently.js';
+
+const UPLOAD_CONCURRENCY = 4;
 
 /** A local file to stage, under the key it will have in the container. */
 export interface StageFile {
@@ -47,18 +50,16 @@ export interface StageResult {
  */
 export async function stageFiles(files: readonly StageFile[], options: StageOptions): Promise<StageResult> {
   const { hdfs, defaultFs } = options;
-  const resources: StagedResource[] = [];
   let uploadedBytes = 0;
   let reusedFiles = 0;
   let reusedBytes = 0;
   const digests = options.digests ?? new DigestMemo(null);
-  for (const f of files) {
+  const stageOne = async (f: StageFile): Promise<StagedResource> => {
     options.checkAborted?.();
     if (options.cacheDir === null || options.perDeployment.has(f.key)) {
       const status = await hdfs.upload(f.path, `${options.appDir}/${f.key}`, { overwrite: true });
       uploadedBytes += status.length;
-      resources.push(resource(f, `${defaultFs}${options.appDir}/${f.key}`, status, 'APPLICATION'));
-      continue;
+      return resource(f, `${defaultFs}${options.appDir}/${f.key}`, status, 'APPLICATION');
     }
     const digest = await digests.sha256(f.path);
     const target = `${options.cacheDir}/${digest}/${basename(f.path)}`;
@@ -71,9 +72,14 @@ export async function stageFiles(files: readonly StageFile[], options: StageOpti
       // deployments racing for the same content both end with one complete copy.
       const partial = `${options.cacheDir}/${digest}/.${randomBytes(6).toString('hex')}.partial`;
       await hdfs.mkdirs(`${options.cacheDir}/${digest}`, '700');
-      const written = await hdfs.upload(f.path, partial, { overwrite: true });
-      uploadedBytes += written.length;
-      if (!(await hdfs.rename(partial, target))) await hdfs.delete(partial, false);
+      try {
+        const written = await hdfs.upload(f.path, partial, { overwrite: true });
+        uploadedBytes += written.length;
+        if (!(await hdfs.rename(partial, target))) await hdfs.delete(partial, false);
+      } catch (e) {
+        await hdfs.delete(partial, false).catch(() => false);
+        throw e;
+      }
       status = await hdfs.status(target);
       if (status === null || status.length !== f.size) {
         throw new FlinkYarnError(
@@ -82,8 +88,10 @@ export async function stageFiles(files: readonly StageFile[], options: StageOpti
         );
       }
     }
-    resources.push(resource(f, `${defaultFs}${target}`, status, 'PRIVATE'));
-  }
+    return resource(f, `${defaultFs}${target}`, status, 'PRIVATE');
+  };
+  // A few files at a time: one WebHDFS stream leaves the NameNode and DataNode round trips idle.
+  const resources = await mapConcurrently(files, UPLOAD_CONCURRENCY, stageOne);
   return { resources, uploadedBytes, reusedFiles, reusedBytes };
 }
 
