@@ -8,6 +8,18 @@ import { ROOT } from '../cli/run.js';
 const cluster = inject('minicluster');
 export const user = process.env.HADOOP_USER_NAME ?? process.env.USER ?? 'root';
 
+/** What a deploy on this cluster needs: the Flink conf, the cluster's Hadoop conf and Flink, JSON out. */
+export const deployArgs = (conf: string): string[] => [
+  '--flink-conf-dir',
+  conf,
+  '--yarn-conf-dir',
+  cluster.confDir,
+  '--flink-home',
+  cluster.flinkHome,
+  '-o',
+  'json',
+];
+
 /** The built CLI as a live process: its output so far, and a wait for a line on stderr. */
 export function live(args: string[]) {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'flink-yarn.cjs'), ...args], {

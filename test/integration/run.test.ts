@@ -6,7 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
-import { hdfsExists, home, live, user, waitFor } from './helpers.js';
+import { deployArgs, hdfsExists, home, live, user, waitFor } from './helpers.js';
 
 const cluster = inject('minicluster');
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
@@ -14,16 +14,7 @@ const started: string[] = [];
 /** Our own word count (test/cluster/flink-dist): bounded by default; --unbounded, --fail-after N. */
 const jar = join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar');
 const conf = writeSessionConfDir(cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-it-run-')));
-const common = [
-  '--flink-conf-dir',
-  conf,
-  '--yarn-conf-dir',
-  cluster.confDir,
-  '--flink-home',
-  cluster.flinkHome,
-  '-o',
-  'json',
-];
+const common = deployArgs(conf);
 const run = (...args: string[]) => cli(['run', ...common, ...args], {}, 'flink-yarn', 240_000);
 
 afterAll(async () => {

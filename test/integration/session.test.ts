@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli } from '../cli/run.js';
-import { hdfsExists, home, live, user, waitFor, zkExists } from './helpers.js';
+import { deployArgs, hdfsExists, home, live, user, waitFor, zkExists } from './helpers.js';
 
 const cluster = inject('minicluster');
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
@@ -19,19 +19,9 @@ function confDir(extra = ''): string {
   return writeSessionConfDir(cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-it-conf-')), [extra]);
 }
 
-const common = (conf: string) => [
-  '--flink-conf-dir',
-  conf,
-  '--yarn-conf-dir',
-  cluster.confDir,
-  '--flink-home',
-  cluster.flinkHome,
-  '-o',
-  'json',
-];
-const session = (conf: string, ...more: string[]) => cli(['session', ...common(conf), ...more]);
+const session = (conf: string, ...more: string[]) => cli(['session', ...deployArgs(conf), ...more]);
 /** The drop-in: the yarn-session binary with yarn-session.sh's flags. */
-const yarnSession = (conf: string, ...more: string[]) => cli([...common(conf), ...more], {}, 'yarn-session');
+const yarnSession = (conf: string, ...more: string[]) => cli([...deployArgs(conf), ...more], {}, 'yarn-session');
 
 async function appsNamed(name: string) {
   return (await rm.apps({ applicationTypes: ['Apache Flink'] })).filter((a) => a.name === name);
@@ -183,7 +173,7 @@ describe('attached sessions, spawned as a user runs them', () => {
     const propsDir = mkdtempSync(join(tmpdir(), 'flink-yarn-props-'));
     const s = live([
       'session',
-      ...common(confDir(`yarn.properties-file.location: ${propsDir}`)),
+      ...deployArgs(confDir(`yarn.properties-file.location: ${propsDir}`)),
       '-nm',
       'it-attached-stop',
     ]);
@@ -198,7 +188,7 @@ describe('attached sessions, spawned as a user runs them', () => {
   });
 
   it('Ctrl-C shuts down the session it started and exits 130', async () => {
-    const s = live(['session', ...common(confDir()), '-nm', 'it-attached-sigint']);
+    const s = live(['session', ...deployArgs(confDir()), '-nm', 'it-attached-sigint']);
     const [, id] = await s.waitFor(/Attached to (application_\d+_\d+)/);
     s.child.kill('SIGINT');
     expect(await s.exit).toBe(130);
@@ -232,7 +222,7 @@ describe('attached sessions, spawned as a user runs them', () => {
   });
 
   it('Ctrl-C during the upload removes the staging directory and submits nothing (exit 130)', async () => {
-    const s = live(['session', ...common(confDir()), '-d', '-nm', 'it-upload-interrupted', '--no-reuse-uploads']);
+    const s = live(['session', ...deployArgs(confDir()), '-d', '-nm', 'it-upload-interrupted', '--no-reuse-uploads']);
     const [, id] = await s.waitFor(/application id (application_\d+_\d+)/);
     await s.waitFor(/staging \d+ files/);
     s.child.kill('SIGINT');
