@@ -20,27 +20,31 @@ export function writeJson(io: Io, value: unknown): void | Promise<void> {
   return writeJsonList(io, value);
 }
 
-/**
- * A long list in pieces, exactly as JSON.stringify(value, null, 2) lays it out, waiting for the
- * reader whenever the pipe is full: 100,000 applications never exist as one string of a few
- * hundred MB, nor as a queue of pieces the reader has not taken yet.
- */
+/** A long list in pieces, exactly as JSON.stringify(value, null, 2) lays it out. */
 async function writeJsonList(io: Io, value: readonly unknown[]): Promise<void> {
-  const flush = async (text: string): Promise<void> => {
-    if (!io.stdout.write(text) && typeof io.stdout.once === 'function') {
-      await new Promise<void>((resolve) => io.stdout.once('drain', resolve));
-    }
-  };
-  let chunk = '[\n';
-  for (let i = 0; i < value.length; i++) {
-    const item = JSON.stringify(value[i], null, 2) ?? 'null';
-    chunk += `  ${item.replace(/\n/g, '\n  ')}${i < value.length - 1 ? ',' : ''}\n`;
-    if (chunk.length > 1 << 20) {
-      await flush(chunk);
+  await writeLines(io, value.length + 2, (i) => {
+    if (i === 0) return '[';
+    if (i === value.length + 1) return ']';
+    const item = JSON.stringify(value[i - 1], null, 2) ?? 'null';
+    return `  ${item.replace(/\n/g, '\n  ')}${i < value.length ? ',' : ''}`;
+  });
+}
+
+/**
+ * Writes `count` lines made on demand, about a megabyte at a time, and waits for the reader
+ * whenever the pipe is full: long output is never one giant string nor a queue of unread pieces.
+ */
+export async function writeLines(io: Io, count: number, line: (index: number) => string): Promise<void> {
+  let chunk = '';
+  for (let i = 0; i < count; i++) {
+    chunk += `${line(i)}\n`;
+    if (chunk.length > 1 << 20 || i === count - 1) {
+      if (!io.stdout.write(chunk) && typeof io.stdout.once === 'function') {
+        await new Promise<void>((resolve) => io.stdout.once('drain', resolve));
+      }
       chunk = '';
     }
   }
-  await flush(`${chunk}]\n`);
 }
 
 export interface Style {

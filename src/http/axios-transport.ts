@@ -10,17 +10,34 @@ export interface AxiosTransportOptions {
 }
 
 /** The default transport: axios with keep-alive, no redirects followed, every status resolved. */
-async function readBody(stream: Readable): Promise<string> {
+/**
+ * The body as text. With a Content-Length it is copied straight into one buffer of that size,
+ * so a 100 MB answer is not also held as chunks and their concatenation when it is decoded.
+ */
+async function readBody(stream: Readable, contentLength: number | undefined): Promise<string> {
+  const known = contentLength !== undefined && Number.isSafeInteger(contentLength) && contentLength > 0;
+  let whole: Buffer | undefined = known ? Buffer.allocUnsafe(contentLength) : undefined;
   let chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    chunks.push(b);
+    if (whole !== undefined && size + b.length <= whole.length) b.copy(whole, size);
+    else {
+      // More than announced (or no length): fall back to collecting the chunks.
+      if (whole !== undefined) chunks.push(whole.subarray(0, size));
+      whole = undefined;
+      chunks.push(b);
+    }
     size += b.length;
   }
-  const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  if (whole === undefined) whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   chunks = [];
-  return whole.toString('utf8');
+  return whole.toString('utf8', 0, size);
+}
+
+function lengthOf(value: unknown): number | undefined {
+  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
 }
 
 export function axiosTransport(options: AxiosTransportOptions = {}): HttpTransport {
@@ -50,7 +67,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
         for (const [k, v] of Object.entries(res.headers)) {
           if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
         }
-        return { status: res.status, headers, body: await readBody(res.data) };
+        return { status: res.status, headers, body: await readBody(res.data, lengthOf(res.headers['content-length'])) };
       } catch (e) {
         const err = e as { code?: string; message?: string };
         const errno =

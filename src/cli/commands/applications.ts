@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { YarnApplication, YarnAppState } from '../../yarn/model.js';
 import type { YarnConnectionOptions } from '../../operations/yarn-context.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, type Io, type OutputFormat } from '../output.js';
+import { style, writeJson, writeLines, type Io, type OutputFormat } from '../output.js';
 
 export interface ConnectionArgs {
   readonly output: OutputFormat;
@@ -52,9 +52,9 @@ export async function runList(
     formatElapsed(a.elapsedTime),
     a.trackingUrl ?? '',
   ]);
-  io.stdout.write(
-    table(['ID', 'NAME', 'USER', 'QUEUE', 'STATE', 'FINAL', 'ATTEMPTS', 'ELAPSED', 'TRACKING URL'], rows),
-  );
+  const header = ['ID', 'NAME', 'USER', 'QUEUE', 'STATE', 'FINAL', 'ATTEMPTS', 'ELAPSED', 'TRACKING URL'];
+  const line = tableLine(header, rows);
+  await writeLines(io, rows.length + 1, (i) => line(i === 0 ? header : rows[i - 1]!));
 }
 
 export async function runStatus(args: ConnectionArgs & { applicationId: string }, io: Io): Promise<void> {
@@ -198,11 +198,20 @@ export function formatElapsed(ms: number): string {
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
+  const line = tableLine(header, rows);
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+/** Lays out one row of a table whose columns are as wide as their widest cell. */
+function tableLine(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): (cells: readonly string[]) => string {
+  const widths = header.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return (cells) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
