@@ -52,6 +52,11 @@ export async function writeLines(io: Io, count: number, line: (index: number) =>
   }
 }
 
+/** How every command reports an RM failover on stderr. */
+export function failoverLine(e: { readonly from: string; readonly reason: string }): string {
+  return `ResourceManager ${e.from} failed (${e.reason}); failing over`;
+}
+
 export interface Style {
   readonly bold: (s: string) => string;
   readonly dim: (s: string) => string;

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { YarnApplication, YarnAppState } from '../../yarn/model.js';
 import type { YarnConnectionOptions } from '../../operations/yarn-context.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, writeLines, type Io, type OutputFormat } from '../output.js';
+import { style, writeJson, writeLines, type Io, type OutputFormat, failoverLine } from '../output.js';
 
 export interface ConnectionArgs {
   readonly output: OutputFormat;
@@ -19,7 +19,7 @@ function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
     env: io.env,
     cwd: io.cwd,
     onEvent: (e) => {
-      if (e.kind === 'rm-failover') io.stderr.write(`ResourceManager ${e.from} failed (${e.reason}); failing over\n`);
+      if (e.kind === 'rm-failover') io.stderr.write(`${failoverLine(e)}\n`);
     },
   };
 }

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { JobOutcome, WatchEvent } from '../../operations/run/index.js';
 import { TERMINAL_JOB_STATES } from '../../flink/rest-client.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, type Io } from '../output.js';
+import { style, writeJson, type Io, failoverLine } from '../output.js';
 import { deployWithProgress, type SessionArgs } from './session.js';
 
 export interface RunArgs extends SessionArgs {
@@ -82,7 +82,7 @@ export async function runJob(args: RunArgs, io: Io, stdin: NodeJS.ReadableStream
           case 'cleanup':
             return say(`cleanup: ${e.detail}`);
           case 'rm-failover':
-            return say(`ResourceManager ${e.from} failed (${e.reason}); failing over`);
+            return say(failoverLine(e));
           default:
             return;
         }

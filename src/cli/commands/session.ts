@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { MIB } from '../../config/values/memory.js';
 import type { ProgramOptions, SessionEvent, SessionOptions, SessionResult } from '../../operations/session/index.js';
 import { EXIT, ExitError } from '../exit.js';
-import { formatDiagnostics, style, writeJson, type Io, type OutputFormat } from '../output.js';
+import { formatDiagnostics, style, writeJson, type Io, type OutputFormat, failoverLine } from '../output.js';
 
 export interface SessionArgs {
   readonly output: OutputFormat;
@@ -125,7 +125,7 @@ export function progress(e: SessionEvent, io: Io, s: ReturnType<typeof style>, s
     case 'cleanup':
       return say(`cleanup: ${e.detail}`);
     case 'rm-failover':
-      return say(`ResourceManager ${e.from} failed (${e.reason}); failing over`);
+      return say(failoverLine(e));
     case 'rm-retry':
     case 'rm-active':
       return;
@@ -190,7 +190,7 @@ async function attach(
           case 'cleanup':
             return say(`cleanup: ${e.detail}`);
           case 'rm-failover':
-            return say(`ResourceManager ${e.from} failed (${e.reason}); failing over`);
+            return say(failoverLine(e));
           default:
             return;
         }
