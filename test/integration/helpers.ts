@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
 import { inject } from 'vitest';
+import type { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { ROOT } from '../cli/run.js';
 
 // What the integration tests share: the CLI spawned as a user runs it, and direct looks at HDFS and ZooKeeper.
@@ -19,6 +20,23 @@ export const deployArgs = (conf: string): string[] => [
   '-o',
   'json',
 ];
+
+/**
+ * Kills the JobManager of the application's current AM attempt (its container's processes, the
+ * launching shell and the JVM), as a crash would. Only the current attempt's container is
+ * targeted: a JVM of an earlier attempt the NodeManager is still tearing down must not be hit.
+ */
+export async function killCurrentJobManager(rm: ResourceManagerClient, applicationId: string): Promise<void> {
+  const attempts = await rm.appAttempts(applicationId);
+  const container = attempts.at(-1)?.containerId;
+  if (!container) throw new Error(`${applicationId} has no AM container to kill`);
+  const pids = execFileSync('pgrep', ['-f', `${container}.*ClusterEntry[Pp]oint`], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter((p) => p !== '');
+  if (pids.length === 0) throw new Error(`no JobManager process for ${container}`);
+  for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+}
 
 /** The built CLI as a live process: its output so far, and a wait for a line on stderr. */
 export function live(args: string[]) {

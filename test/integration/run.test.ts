@@ -6,7 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
-import { deployArgs, hdfsExists, home, live, user, waitFor } from './helpers.js';
+import { deployArgs, hdfsExists, killCurrentJobManager, home, live, user, waitFor } from './helpers.js';
 
 const cluster = inject('minicluster');
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
@@ -89,10 +89,7 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
       ((await (await fetch(`${rest}/jobs/overview`)).json()) as { jobs?: { jid: string; state: string }[] }).jobs ?? [];
     expect(await waitFor(async () => (await jobsAt(out.restAddress)).some((j) => j.jid === jobId))).toBe(true);
 
-    const pid = execFileSync('pgrep', ['-f', `${id}.*YarnApplicationClusterEntryPoint`], { encoding: 'utf8' })
-      .trim()
-      .split('\n')[0]!;
-    process.kill(Number(pid), 'SIGKILL');
+    await killCurrentJobManager(rm, id);
 
     // YARN starts attempt 2, whose JobManager answers on a new address with the same job.
     let rest = '';

@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { writeSessionConfDir } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli } from '../cli/run.js';
-import { deployArgs, hdfsExists, home, live, user, waitFor, zkExists } from './helpers.js';
+import { deployArgs, hdfsExists, killCurrentJobManager, home, live, user, waitFor, zkExists } from './helpers.js';
 
 const cluster = inject('minicluster');
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
@@ -327,13 +326,8 @@ describe('the HA story of the reference document, end to end', () => {
     expect(first).not.toBeNull();
 
     // 1. Kill the JobManager's process (the AM container) on this machine's NodeManager.
-    const killJobManager = () => {
-      const pid = execFileSync('pgrep', ['-f', `${id}.*YarnSessionClusterEntrypoint`], { encoding: 'utf8' })
-        .trim()
-        .split('\n')[0]!;
-      process.kill(Number(pid), 'SIGKILL');
-    };
-    killJobManager();
+    const killJobManager = () => killCurrentJobManager(rm, id);
+    await killJobManager();
 
     // 2. YARN starts attempt 2 of the same application; `attempts` shows it.
     const deadline = Date.now() + 120_000;
@@ -363,7 +357,7 @@ describe('the HA story of the reference document, end to end', () => {
     expect((await fetch(`${status.restAddress}/overview`)).status).toBe(200);
 
     // 4. Once the attempts are exhausted the application fails, and its HA data is orphaned.
-    killJobManager();
+    await killJobManager();
     const failed = await waitFor(async () => (await rm.app(id)).state === 'FAILED');
     expect(failed).toBe(true);
     const listed = JSON.parse(cli(['ha', 'ls', '--flink-conf-dir', conf, ...yarn, '-o', 'json']).stdout) as {
