@@ -277,17 +277,14 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
     );
   }
 
-  const inclusionValue = (flink.string(USER_JAR_INCLUSION) ?? 'ORDER').trim().toUpperCase();
-  const userJarInclusion = (USER_JAR_INCLUSIONS as readonly string[]).includes(inclusionValue)
-    ? (inclusionValue as UserJarInclusion)
-    : 'ORDER';
-  if (userJarInclusion !== inclusionValue) {
+  const { userJarInclusion, written: inclusionWritten } = readUserJarInclusion(flink);
+  if (userJarInclusion !== inclusionWritten) {
     diagnostics.push(
       diagnostic(
         'error',
         'USER_JAR_INCLUSION_INVALID',
-        `yarn.classpath.include-user-jar is '${inclusionValue}'; Flink accepts ${USER_JAR_INCLUSIONS.join(', ')}.`,
-        { key: USER_JAR_INCLUSION.key },
+        `yarn.classpath.include-user-jar is '${inclusionWritten}'; Flink accepts ${USER_JAR_INCLUSIONS.join(', ')}.`,
+        { key: OPTIONS.userJarInclusion.key },
       ),
     );
   }
@@ -362,11 +359,20 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
   };
 }
 
-const USER_JAR_INCLUSION = {
-  key: 'yarn.classpath.include-user-jar',
-  deprecatedKeys: ['yarn.per-job-cluster.include-user-jar'],
-};
 const USER_JAR_INCLUSIONS = ['ORDER', 'FIRST', 'LAST', 'DISABLED'] as const;
+
+/**
+ * `yarn.classpath.include-user-jar` as written (upper-cased) and as used: a value Flink does not
+ * know falls back to ORDER here, and the plan reports it as an error.
+ */
+export function readUserJarInclusion(flink: ConfigModel['flink']): {
+  userJarInclusion: UserJarInclusion;
+  written: string;
+} {
+  const written = (flink.string(OPTIONS.userJarInclusion) ?? 'ORDER').trim().toUpperCase();
+  const known = (USER_JAR_INCLUSIONS as readonly string[]).includes(written);
+  return { userJarInclusion: known ? (written as UserJarInclusion) : 'ORDER', written };
+}
 
 function plannedProgram(input: SessionPlanInput, clusterId: string, ha: boolean): PlannedProgram | null {
   const program = input.program;

@@ -73,6 +73,7 @@ export const OPTIONS = {
   tags: option('yarn.tags', [], ''),
   shipFiles: option('yarn.ship-files', ['yarn.ship-directories']),
   flinkDistJar: option('yarn.flink-dist-jar'),
+  userJarInclusion: option('yarn.classpath.include-user-jar', ['yarn.per-job-cluster.include-user-jar'], 'ORDER'),
   stagingDirectory: option('yarn.staging-directory'),
   jobManagerProcessSize: option('jobmanager.memory.process.size'),
   taskManagerProcessSize: option('taskmanager.memory.process.size'),

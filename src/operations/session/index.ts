@@ -7,7 +7,16 @@ import type { Diagnostic } from '../../diagnostics/index.js';
 import { FlinkYarnError, UsageError } from '../../errors/index.js';
 import { defaultFsUri, hdfsEndpoints, WebHdfsClient } from '../../hdfs/webhdfs-client.js';
 import type { Entrypoint, StagedResource } from '../../session/am-container.js';
-import { buildSessionPlan, planHasErrors, publicPlan, type ProgramSpec, type SessionPlan } from '../../session/plan.js';
+import {
+  buildSessionPlan,
+  planHasErrors,
+  publicPlan,
+  readUserJarInclusion,
+  type ProgramSpec,
+  type SessionPlan,
+} from '../../session/plan.js';
+import { haMode } from '../../policy/ha.js';
+import type { ConfigModel } from '../../config/assemble.js';
 import { renderYarnProperties, yarnPropertiesFileName } from '../../session/properties-file.js';
 import { quorumReachability } from '../../zookeeper/reachability.js';
 import { connectZooKeeper, type ZooKeeperSession } from '../../zookeeper/client.js';
@@ -237,11 +246,13 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   );
   for (const d of preliminary.diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
   if (planHasErrors(preliminary)) throw new SessionPlanError(preliminary.diagnostics);
-  await checkQuorum(config.flink.string(OPTIONS.zkQuorum), preliminary, onEvent);
+  const zookeeperHa = haMode(config.flink).kind === 'zookeeper';
+  const quorum = config.flink.string(OPTIONS.zkQuorum);
+  if (zookeeperHa && quorum !== undefined) await checkQuorum(quorum, onEvent);
   await checkQueue(rm, config.flink.string(OPTIONS.applicationQueue), onEvent);
 
   const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(config.hadoop, hostname()), user });
-  const zkSettings = ha(config)
+  const zkSettings = zookeeperHa
     ? zooKeeperSettings(config.flink, { flinkFile: config.flinkFile ?? flinkDir.dir })
     : null;
   const zk = zkSettings === null ? null : await checkZooKeeperRoot(zkSettings, onEvent);
@@ -448,7 +459,7 @@ async function cleanUp(o: {
 function programFiles(
   program: ProgramOptions,
   cwd: string,
-  config: { flink: { raw(k: string): { value: string } | undefined } },
+  config: { flink: ConfigModel['flink'] },
 ): { spec: ProgramSpec; files: StageFile[] } {
   const file = (path: string, what: string): { path: string; size: number } => {
     const absolute = resolve(cwd, path);
@@ -463,10 +474,7 @@ function programFiles(
   };
   const jar = file(program.jar, 'job jar');
   // With DISABLED the entrypoint loads the jar from usrlib/; otherwise from its working directory.
-  const inclusion =
-    config.flink.raw('yarn.classpath.include-user-jar')?.value ??
-    config.flink.raw('yarn.per-job-cluster.include-user-jar')?.value;
-  const dir = inclusion?.trim().toUpperCase() === 'DISABLED' ? 'usrlib/' : '';
+  const dir = readUserJarInclusion(config.flink).userJarInclusion === 'DISABLED' ? 'usrlib/' : '';
   const files: StageFile[] = [{ key: `${dir}${basename(jar.path)}`, ...jar, role: 'user' }];
   if (program.jobGraph !== undefined)
     files.push({ key: 'job.graph', ...file(program.jobGraph, 'JobGraph file'), role: 'job-graph' });
@@ -479,10 +487,6 @@ function programFiles(
     },
     files,
   };
-}
-
-function ha(config: { flink: { string(o: typeof OPTIONS.haType): string | undefined } }): boolean {
-  return config.flink.string(OPTIONS.haType)?.trim().toLowerCase() === 'zookeeper';
 }
 
 /** Warns (YARN decides) when the queue is not one the scheduler reports, naming the ones it has. */
@@ -536,13 +540,7 @@ async function checkZooKeeperRoot(
 }
 
 /** Checks that the quorum's members accept connections; one dead host must not hang the check. */
-async function checkQuorum(
-  quorum: string | undefined,
-  plan: SessionPlan,
-  onEvent: (e: SessionEvent) => void,
-): Promise<void> {
-  if (quorum === undefined || !plan.shippedConfig['high-availability.type']?.toLowerCase().includes('zookeeper'))
-    return;
+async function checkQuorum(quorum: string, onEvent: (e: SessionEvent) => void): Promise<void> {
   const results = await quorumReachability(quorum);
   const up = results.filter((r) => r.up).length;
   onEvent({

@@ -11,6 +11,7 @@ import {
   type HttpResponse,
   type HttpTransport,
 } from '../../../src/http/transport.js';
+import { json } from '../http/responses.js';
 
 /** Answers each request from `answer(host, op, req)`; records what was sent. */
 function scripted(
@@ -31,11 +32,6 @@ function scripted(
   };
 }
 
-const json = (body: unknown, status = 200): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 const remote = (exception: string, message: string, status = 403) =>
   json({ RemoteException: { exception, javaClassName: `org.apache.hadoop.${exception}`, message } }, status);
 const refused = (host: string) => new TransportError(`connect ECONNREFUSED ${host}`, 'ECONNREFUSED');

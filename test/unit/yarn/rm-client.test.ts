@@ -8,6 +8,7 @@ import {
 import type { YarnError } from '../../../src/yarn/errors.js';
 import { RmUnreachableError } from '../../../src/yarn/errors.js';
 import { ResourceManagerClient, type RmEvent } from '../../../src/yarn/rm-client.js';
+import { json } from '../http/responses.js';
 
 /** A transport that answers from a script per URL prefix and records what was sent. */
 function scripted(
@@ -32,11 +33,6 @@ function scripted(
   };
 }
 
-const json = (body: unknown, status = 200): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 const info = (haState: string) =>
   json({ clusterInfo: { id: 1, state: 'STARTED', haState, hadoopVersion: '3.4.1', resourceManagerVersion: '3.4.1' } });
 const fast = { retries: 2, minDelayMs: 1, maxDelayMs: 2, factor: 1 };
