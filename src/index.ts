@@ -60,7 +60,8 @@ export {
   miniclusterStatus,
   type MiniclusterInfo,
 } from './operations/minicluster/index.js';
-export { buildSessionPlan, publicPlan, applicationJobId, type SessionPlan } from './session/plan.js';
+export { buildSessionPlan, applicationJobId, type SessionPlan } from './session/plan.js';
+export { publicPlan, type PublicPlan } from './session/public-plan.js';
 export { ResourceManagerClient } from './yarn/rm-client.js';
 export { WebHdfsClient } from './hdfs/webhdfs-client.js';
 export { FlinkRestClient } from './flink/rest-client.js';

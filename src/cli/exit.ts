@@ -1,4 +1,4 @@
-import { FlinkYarnError, UsageError } from '../errors/index.js';
+import { errorClassOf, FlinkYarnError, type ErrorClass } from '../errors/index.js';
 
 /** The contract's exit codes. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -13,13 +13,26 @@ export class ExitError extends Error {
   }
 }
 
-/** The one place errors become exit codes and a one-line message; no stack traces for users. */
+const EXIT_BY_CLASS: Record<ErrorClass, ExitCode> = {
+  usage: EXIT.usage,
+  failure: EXIT.failed,
+  interrupted: EXIT.interrupted,
+};
+
+/**
+ * The one place errors become exit codes and a one-line message; no stack traces for users.
+ * The code decides, not the class that carries it: a USAGE thrown inside a client still exits 2.
+ * Only failures name their code; usage and interruption messages stand alone.
+ */
 export function exitCodeFor(error: unknown): { code: ExitCode; message: string } {
   if (error instanceof ExitError) return { code: error.exitCode, message: error.message };
-  if (error instanceof UsageError) return { code: EXIT.usage, message: error.message };
-  if (error instanceof FlinkYarnError && error.code === 'INTERRUPTED')
-    return { code: EXIT.interrupted, message: error.message };
-  if (error instanceof FlinkYarnError) return { code: EXIT.failed, message: `${error.message} [${error.code}]` };
+  if (error instanceof FlinkYarnError) {
+    const kind = errorClassOf(error.code);
+    return {
+      code: EXIT_BY_CLASS[kind],
+      message: kind === 'failure' ? `${error.message} [${error.code}]` : error.message,
+    };
+  }
   const detail = error instanceof Error ? error.message : String(error);
   return { code: EXIT.failed, message: `internal error: ${detail} (set FLINK_YARN_DEBUG=1 for details)` };
 }

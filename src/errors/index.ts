@@ -3,48 +3,79 @@
  * tests can match on; messages may change, codes may not.
  */
 
-export type ErrorCode =
-  | 'USAGE'
-  | 'CONF_DIR_NOT_FOUND'
-  | 'CONF_FILE_UNREADABLE'
-  | 'PARSE_ERROR'
-  | 'INVALID_VALUE'
-  | 'VALIDATION_FAILED'
-  | 'RM_UNREACHABLE'
-  | 'RM_NO_ACTIVE'
-  | 'RM_AUTH'
-  | 'RM_FORBIDDEN'
-  | 'RM_NOT_FOUND'
-  | 'RM_BAD_REQUEST'
-  | 'RM_REMOTE'
-  | 'RM_UNEXPECTED_RESPONSE'
-  | 'TIMEOUT'
-  | 'LEADER_INFO_MALFORMED'
-  | 'ZK_UNREACHABLE'
-  | 'ZK_NO_AUTH'
-  | 'ZK_AUTH_FAILED'
-  | 'ZK_SASL_REQUIRED'
-  | 'ZK_REMOTE'
-  | 'ZOOKEEPER_CFG_INVALID'
-  | 'ZOOKEEPER_NOT_INSTALLED'
-  | 'ZOOKEEPER_START_FAILED'
-  | 'APPLICATION_FAILED'
-  | 'INTERRUPTED'
-  | 'TOOLCHAIN_MISSING'
-  | 'BUILD_FAILED'
-  | 'MINICLUSTER_FAILED'
-  | 'INTERNAL'
-  | 'HDFS_NOT_FOUND'
-  | 'HDFS_PERMISSION'
-  | 'HDFS_AUTH'
-  | 'HDFS_EXISTS'
-  | 'HDFS_SAFE_MODE'
-  | 'HDFS_STANDBY'
-  | 'HDFS_BAD_REQUEST'
-  | 'HDFS_REMOTE'
-  | 'HDFS_UNREACHABLE'
-  | 'HDFS_UNEXPECTED_RESPONSE'
-  | 'HDFS_NOT_CONFIGURED';
+/**
+ * What an error is for the user: bad usage (exit 2), a failed operation (exit 1), or an
+ * interruption (exit 130). Decided once per code, so a code means the same wherever it is thrown.
+ */
+export type ErrorClass = 'usage' | 'failure' | 'interrupted';
+
+/** Every code, with its class. */
+export const ERROR_CODES = {
+  /** The invocation is wrong: a flag, an argument, an address, an application id, a local path. */
+  USAGE: 'usage',
+  /** A configuration directory named by a flag or the environment does not exist. */
+  CONF_DIR_NOT_FOUND: 'usage',
+  /** A configuration file that cannot be parsed. */
+  PARSE_ERROR: 'failure',
+  /** A value with the wrong shape: a duration, a memory size, a port, a ZooKeeper path ... */
+  INVALID_VALUE: 'failure',
+  /** The configuration or the deployment plan has errors; nothing was submitted. */
+  VALIDATION_FAILED: 'failure',
+  RM_UNREACHABLE: 'failure',
+  RM_NO_ACTIVE: 'failure',
+  RM_AUTH: 'failure',
+  RM_FORBIDDEN: 'failure',
+  RM_NOT_FOUND: 'failure',
+  RM_BAD_REQUEST: 'failure',
+  RM_REMOTE: 'failure',
+  RM_UNEXPECTED_RESPONSE: 'failure',
+  /** Gave up waiting for a state (RUNNING, KILLED ...). */
+  TIMEOUT: 'failure',
+  /** The YARN application ended FAILED or KILLED. */
+  APPLICATION_FAILED: 'failure',
+  LEADER_INFO_MALFORMED: 'failure',
+  ZK_UNREACHABLE: 'failure',
+  /** Too few ZooKeeper servers answer for a majority: no leader can be elected. */
+  ZK_NO_QUORUM: 'failure',
+  ZK_NO_AUTH: 'failure',
+  ZK_AUTH_FAILED: 'failure',
+  ZK_SASL_REQUIRED: 'failure',
+  ZK_REMOTE: 'failure',
+  /** Refused to remove HA data that a running application still uses (--force overrides). */
+  HA_NAMESPACE_IN_USE: 'failure',
+  ZOOKEEPER_CFG_INVALID: 'failure',
+  ZOOKEEPER_NOT_INSTALLED: 'failure',
+  ZOOKEEPER_START_FAILED: 'failure',
+  INTERRUPTED: 'interrupted',
+  TOOLCHAIN_MISSING: 'failure',
+  BUILD_FAILED: 'failure',
+  MINICLUSTER_FAILED: 'failure',
+  /** A bug or a broken installation of flink-on-yarn itself. */
+  INTERNAL: 'failure',
+  HDFS_NOT_FOUND: 'failure',
+  HDFS_PERMISSION: 'failure',
+  HDFS_AUTH: 'failure',
+  HDFS_EXISTS: 'failure',
+  HDFS_SAFE_MODE: 'failure',
+  HDFS_STANDBY: 'failure',
+  HDFS_BAD_REQUEST: 'failure',
+  HDFS_REMOTE: 'failure',
+  HDFS_UNREACHABLE: 'failure',
+  HDFS_UNEXPECTED_RESPONSE: 'failure',
+  HDFS_NOT_CONFIGURED: 'failure',
+} as const satisfies Record<string, ErrorClass>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes of bad usage, the only ones a UsageError may carry. */
+export type UsageErrorCode = {
+  [C in ErrorCode]: (typeof ERROR_CODES)[C] extends 'usage' ? C : never;
+}[ErrorCode];
+
+/** The class of a code; a code from outside the table (plain JavaScript callers) is a failure. */
+export function errorClassOf(code: string): ErrorClass {
+  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode] : 'failure';
+}
 
 export interface FlinkYarnErrorOptions {
   readonly cause?: unknown;
@@ -66,7 +97,7 @@ export class FlinkYarnError extends Error {
 
 /** Bad invocation: unknown flag, missing argument, a directory that does not exist (exit 2). */
 export class UsageError extends FlinkYarnError {
-  constructor(message: string, code: ErrorCode = 'USAGE') {
+  constructor(message: string, code: UsageErrorCode = 'USAGE') {
     super(code, message);
   }
 }
@@ -93,6 +124,13 @@ export class ParseError extends FlinkYarnError {
 export class InvalidValueError extends FlinkYarnError {
   constructor(message: string) {
     super('INVALID_VALUE', message);
+  }
+}
+
+/** Ctrl-C (or another abort) ended the operation; what it created has been cleaned up. */
+export class InterruptedError extends FlinkYarnError {
+  constructor(message = 'Interrupted; what this run created has been removed.') {
+    super('INTERRUPTED', message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { HadoopConfiguration } from '../config/hadoop/configuration.js';
 import { isBuiltinFile } from '../config/hadoop/defaults.js';
+import { parseList } from '../config/values/lists.js';
 import { FlinkYarnError } from '../errors/index.js';
 
 /**
@@ -48,7 +49,7 @@ export function hdfsEndpoints(conf: HadoopConfiguration, localHost: string = hos
   const wildcardHost = fsHost !== undefined && fsHost !== nameservice ? fsHost : undefined;
   const wildcardTarget = wildcardHost ?? localHost;
 
-  const namenodes = nameservice === undefined ? [] : list(get(`dfs.ha.namenodes.${nameservice}`));
+  const namenodes = nameservice === undefined ? [] : parseList(get(`dfs.ha.namenodes.${nameservice}`) ?? '');
   if (nameservice !== undefined && namenodes.length > 0) {
     return namenodes.map((nn) => {
       const address =
@@ -115,7 +116,7 @@ function defaultFsHost(conf: HadoopConfiguration): string | undefined {
 
 /** The nameservice fs.defaultFS names, or the only one configured. */
 function chooseNameservice(nameservices: string | undefined, fsHost: string | undefined): string | undefined {
-  const all = list(nameservices);
+  const all = parseList(nameservices ?? '');
   if (fsHost !== undefined && all.includes(fsHost)) return fsHost;
   return all.length === 1 ? all[0] : undefined;
 }
@@ -142,13 +143,6 @@ function hostOf(address: string | undefined): string | undefined {
 
 function withPort(host: string | undefined, port: number): string | undefined {
   return host === undefined ? undefined : `${host}:${port}`;
-}
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }
 
 function where(v: { file: string; line: number | undefined }): string {

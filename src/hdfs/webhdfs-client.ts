@@ -1,17 +1,18 @@
 import type { RestClientOptions } from '../http/client-options.js';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { FlinkYarnError } from '../errors/index.js';
 import { axiosTransport } from '../http/axios-transport.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
-import { failureReason, NOT_SENT, safeJson } from '../http/responses.js';
-import { TransportError, type HttpResponse, type HttpTransport } from '../http/transport.js';
-import { HdfsError, HdfsUnreachableError, translateHdfsError, type NameNodeFailure } from './errors.js';
+import { failureReason, safeJson } from '../http/responses.js';
+import type { HttpResponse } from '../http/transport.js';
+import { DataNodeError, DataNodes, openSource } from './datanodes.js';
+import { HdfsError, HdfsUnreachableError } from './errors.js';
+import type { HdfsEvent } from './events.js';
+import { normalizeChecksum, normalizeFileStatus, type HdfsChecksum, type HdfsFileStatus } from './model.js';
+import { NameNodes, type NameNodeCall, type Query } from './namenodes.js';
 export { defaultFsUri, hdfsEndpoints } from './endpoints.js';
 export { HdfsError, HdfsUnreachableError } from './errors.js';
+export type { HdfsEvent } from './events.js';
 export type { HdfsChecksum, HdfsFileStatus, HdfsFileType } from './model.js';
-import { normalizeChecksum, normalizeFileStatus, type HdfsChecksum, type HdfsFileStatus } from './model.js';
 
 /**
  * NameNode web base URLs (`http://namenode:9870`, see `hdfsEndpoints`); requests time out after
@@ -22,18 +23,6 @@ export interface WebHdfsClientOptions extends RestClientOptions<HdfsEvent> {
   readonly uploadTimeoutMs?: number;
 }
 
-export type HdfsEvent =
-  | { readonly kind: 'hdfs-failover'; readonly from: string; readonly reason: string }
-  | { readonly kind: 'hdfs-active'; readonly endpoint: string }
-  | {
-      readonly kind: 'hdfs-retry';
-      readonly op: string;
-      readonly attempt: number;
-      readonly delayMs: number;
-      readonly reason: string;
-    }
-  | { readonly kind: 'hdfs-upload'; readonly path: string; readonly bytes: number; readonly datanode: string };
-
 export interface UploadOptions {
   /** Replace an existing file. Also allows repeating a failed DataNode transfer. @default false */
   readonly overwrite?: boolean;
@@ -41,20 +30,6 @@ export interface UploadOptions {
   readonly permission?: string;
   /** @default dfs.replication of the cluster */
   readonly replication?: number;
-}
-
-type Method = 'GET' | 'PUT' | 'DELETE';
-type Query = Readonly<Record<string, string | undefined>>;
-
-interface NameNodeCall {
-  readonly method: Method;
-  readonly op: string;
-  readonly path?: string;
-  readonly query?: Query;
-  /** Safe to send twice: the NameNode's answer does not depend on whether it saw it before. */
-  readonly idempotent: boolean;
-  /** The op answers with a redirect to a DataNode (a 307 counts as success). */
-  readonly redirect?: boolean;
 }
 
 const PERMISSION = /^[01]?[0-7]{3}$/;
@@ -70,29 +45,33 @@ const DEFAULTS = { requestTimeoutMs: 30_000, uploadTimeoutMs: 600_000 } as const
  * when the caller allowed overwriting.
  */
 export class WebHdfsClient {
-  private readonly endpoints: readonly string[];
-  private readonly transport: HttpTransport;
-  private readonly timeoutMs: number;
-  private readonly uploadTimeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly options: WebHdfsClientOptions;
-  private active = 0;
+  private readonly nameNodes: NameNodes;
+  private readonly dataNodes: DataNodes;
 
   constructor(options: WebHdfsClientOptions) {
     if (options.endpoints.length === 0) {
       throw new FlinkYarnError('USAGE', 'No NameNode endpoint is configured (dfs.namenode.http-address).');
     }
     this.options = options;
-    this.endpoints = options.endpoints.map((e) => e.replace(/\/+$/, ''));
-    this.transport = options.transport ?? axiosTransport();
-    this.timeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-    this.uploadTimeoutMs = options.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs;
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    const shared = {
+      transport: options.transport ?? axiosTransport(),
+      timeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      user: options.user,
+      onEvent: options.onEvent,
+    };
+    this.nameNodes = new NameNodes(
+      options.endpoints.map((e) => e.replace(/\/+$/, '')),
+      shared,
+    );
+    this.dataNodes = new DataNodes({ ...shared, uploadTimeoutMs: options.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs });
   }
 
   /** The NameNode that answered last. */
   get activeEndpoint(): string {
-    return this.endpoints[this.active]!;
+    return this.nameNodes.activeEndpoint;
   }
 
   /** The user's home directory, e.g. `/user/alice`. */
@@ -215,9 +194,9 @@ export class WebHdfsClient {
     };
     const once = async (): Promise<void> => {
       const location = await this.withRetry('CREATE', false, () =>
-        this.locate({ method: 'PUT', op: 'CREATE', path, query, idempotent: false, redirect: true }),
+        this.nameNodes.locate({ method: 'PUT', op: 'CREATE', path, query, idempotent: false, redirect: true }),
       );
-      await this.sendToDataNode(location, path, size, body());
+      await this.dataNodes.send(location, path, size, body());
     };
     if (overwrite) {
       // The bytes may have half-arrived: only an overwriting CREATE can safely start again.
@@ -240,83 +219,12 @@ export class WebHdfsClient {
     return written;
   }
 
-  private async sendToDataNode(location: string, path: string, size: number, body: Buffer | Readable): Promise<void> {
-    const datanode = originOf(location);
-    this.options.onEvent?.({ kind: 'hdfs-upload', path, bytes: size, datanode });
-    let res: HttpResponse;
-    try {
-      // The DataNode sends an unasked "100 Continue" before its answer; Node's http skips it.
-      res = await this.transport.request({
-        method: 'PUT',
-        url: location,
-        headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-        body,
-        timeoutMs: this.uploadTimeoutMs,
-        maxBodyLength: Infinity,
-      });
-    } catch (e) {
-      if (!(e instanceof TransportError)) throw e;
-      throw new DataNodeError(
-        'HDFS_UNREACHABLE',
-        `Sending ${size} bytes of ${path} to DataNode ${datanode} failed (${e.errno}): ${e.message}. The file may be missing or incomplete; upload it again with overwrite.`,
-        { path, endpoint: datanode, op: 'CREATE', retriable: true, cause: e },
-      );
-    } finally {
-      // A file stream the transport gave up on would keep its descriptor open.
-      if (!Buffer.isBuffer(body)) body.destroy();
-    }
-    if (res.status === 201 || res.status === 200) return;
-    const error = translateHdfsError(res.status, res.body, {
-      endpoint: datanode,
-      op: 'CREATE',
-      path,
-      user: this.options.user,
-    });
-    throw new DataNodeError(error.code, error.message, {
-      path,
-      endpoint: datanode,
-      op: 'CREATE',
-      status: res.status,
-      retriable: error.retriable,
-      ...(error.exception !== undefined ? { exception: error.exception } : {}),
-    });
-  }
-
   /** OPEN and GETFILECHECKSUM: the NameNode names a DataNode, which answers. Repeated as a whole. */
   private async fromDataNode(op: 'OPEN' | 'GETFILECHECKSUM', path: string): Promise<HttpResponse> {
     return this.withRetry(op, true, async () => {
-      const location = await this.locate({ method: 'GET', op, path, idempotent: true, redirect: true });
-      const datanode = originOf(location);
-      let res: HttpResponse;
-      try {
-        res = await this.transport.request({
-          method: 'GET',
-          url: location,
-          headers: { Accept: '*/*' },
-          timeoutMs: this.timeoutMs,
-        });
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        throw new DataNodeError(
-          'HDFS_UNREACHABLE',
-          `${op} ${path}: DataNode ${datanode} failed (${e.errno}): ${e.message}`,
-          { path, endpoint: datanode, op, retriable: true, cause: e },
-        );
-      }
-      if (res.status >= 200 && res.status < 300) return res;
-      throw translateHdfsError(res.status, res.body, { endpoint: datanode, op, path, user: this.options.user });
+      const location = await this.nameNodes.locate({ method: 'GET', op, path, idempotent: true, redirect: true });
+      return this.dataNodes.read(location, op, path);
     });
-  }
-
-  /** A NameNode request that answers with a DataNode URL: in the body (noredirect) or as a 307. */
-  private async locate(call: NameNodeCall): Promise<string> {
-    const { res, endpoint } = await this.walk({ ...call, query: { ...call.query, noredirect: 'true' } });
-    const header = res.status === 307 || res.status === 302 ? res.headers.location : undefined;
-    const location = header ?? (safeJson(res.body) as { Location?: unknown } | undefined)?.Location;
-    if (typeof location !== 'string' || location === '') {
-      throw this.unexpected(call.op, call.path, `no DataNode "Location" (HTTP ${res.status})`, endpoint);
-    }
-    return new URL(location, `${endpoint}/`).toString();
   }
 
   private async json(call: NameNodeCall): Promise<unknown> {
@@ -329,7 +237,7 @@ export class WebHdfsClient {
   }
 
   private async call(call: NameNodeCall): Promise<HttpResponse> {
-    return this.withRetry(call.op, call.idempotent, async () => (await this.walk(call)).res);
+    return this.withRetry(call.op, call.idempotent, async () => (await this.nameNodes.walk(call)).res);
   }
 
   private async withRetry<T>(op: string, idempotent: boolean, attempt: () => Promise<T>): Promise<T> {
@@ -340,85 +248,10 @@ export class WebHdfsClient {
     });
   }
 
-  /**
-   * One pass over the NameNodes, from the one that answered last. A standby, or one that cannot
-   * be reached, hands over to the next; any other answer ends the walk.
-   */
-  private async walk(call: NameNodeCall): Promise<{ res: HttpResponse; endpoint: string }> {
-    const failures: NameNodeFailure[] = [];
-    let onlyStandby = true;
-    for (let i = 0; i < this.endpoints.length; i++) {
-      const index = (this.active + i) % this.endpoints.length;
-      const endpoint = this.endpoints[index]!;
-      let res: HttpResponse;
-      try {
-        res = await this.transport.request({
-          method: call.method,
-          url: this.url(endpoint, call),
-          headers: { Accept: 'application/json' },
-          timeoutMs: this.timeoutMs,
-        });
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        if (!call.idempotent && !NOT_SENT.has(e.errno)) {
-          throw new HdfsError(
-            'HDFS_UNREACHABLE',
-            `${call.op}${call.path !== undefined ? ` ${call.path}` : ''} on ${endpoint} lost its connection (${e.errno}); the NameNode may or may not have acted on it.`,
-            { path: call.path, endpoint, op: call.op, cause: e },
-          );
-        }
-        onlyStandby = false;
-        failures.push({ endpoint, reason: e.message });
-        this.failover(endpoint, e.errno);
-        continue;
-      }
-      const ok = (res.status >= 200 && res.status < 300) || (call.redirect === true && res.status === 307);
-      if (ok) {
-        if (index !== this.active) {
-          this.active = index;
-          this.options.onEvent?.({ kind: 'hdfs-active', endpoint });
-        }
-        return { res, endpoint };
-      }
-      const error = translateHdfsError(res.status, res.body, {
-        endpoint,
-        op: call.op,
-        path: call.path,
-        user: this.options.user,
-      });
-      if (error.code !== 'HDFS_STANDBY') throw error;
-      failures.push({ endpoint, reason: `standby: ${error.message}` });
-      this.failover(endpoint, 'standby');
-    }
-    throw new HdfsUnreachableError(failures, {
-      op: call.op,
-      standby: onlyStandby,
-      ...(call.path !== undefined ? { path: call.path } : {}),
-    });
-  }
-
-  private failover(from: string, reason: string): void {
-    if (this.endpoints.length > 1) this.options.onEvent?.({ kind: 'hdfs-failover', from, reason });
-  }
-
-  private url(endpoint: string, call: NameNodeCall): string {
-    const params = new URLSearchParams({ op: call.op });
-    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined && v !== '') params.set(k, v);
-    if (this.options.user !== undefined) params.set('user.name', this.options.user);
-    return `${endpoint}/webhdfs/v1${encodePath(call.path ?? '/')}?${params.toString()}`;
-  }
-
-  private unexpected(op: string, path: string | undefined, what: string, endpoint = this.activeEndpoint): HdfsError {
-    return new HdfsError(
-      'HDFS_UNEXPECTED_RESPONSE',
-      `${op}${path !== undefined ? ` ${path}` : ''} on ${endpoint} answered with ${what}; is this a NameNode web address (dfs.namenode.http-address)?`,
-      { path, endpoint, op },
-    );
+  private unexpected(op: string, path: string | undefined, what: string): HdfsError {
+    return this.nameNodes.unexpected(op, path, what);
   }
 }
-
-/** A failure at the DataNode step: the only kind an overwriting upload repeats. */
-class DataNodeError extends HdfsError {}
 
 function isRetriable(e: unknown, idempotent: boolean): boolean {
   // Collected only from NameNodes that never saw the request or were standby: safe to repeat.
@@ -430,18 +263,6 @@ function isRetriable(e: unknown, idempotent: boolean): boolean {
     return idempotent && e.retriable;
   }
   return false;
-}
-
-async function openSource(source: string | Buffer): Promise<{ size: number; body: () => Buffer | Readable }> {
-  if (Buffer.isBuffer(source)) return { size: source.length, body: () => source };
-  let info;
-  try {
-    info = await stat(source);
-  } catch (e) {
-    throw new FlinkYarnError('USAGE', `Cannot upload ${source}: ${(e as Error).message}`, { cause: e });
-  }
-  if (!info.isFile()) throw new FlinkYarnError('USAGE', `Cannot upload ${source}: not a regular file.`);
-  return { size: info.size, body: () => createReadStream(source) };
 }
 
 function checkPath(path: string): void {
@@ -462,19 +283,4 @@ function checkPermission(permission: string | undefined): string | undefined {
     );
   }
   return permission;
-}
-
-function encodePath(path: string): string {
-  return path
-    .split('/')
-    .map((s) => encodeURIComponent(s))
-    .join('/');
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
 }

@@ -1,16 +1,15 @@
-import { userInfo } from 'node:os';
 import { OPTIONS } from '../config/flink/options.js';
-import { loadConfig, resolveFlinkConfDir, type Env } from '../config/load.js';
-import { hostname } from 'node:os';
+import type { Env } from '../config/load.js';
+import { ClusterContext, type ConnectionOptions } from '../context/index.js';
 import { FlinkYarnError, UsageError } from '../errors/index.js';
-import { hdfsEndpoints, WebHdfsClient } from '../hdfs/webhdfs-client.js';
 import { TERMINAL_STATES, type YarnAppState } from '../yarn/model.js';
-import { connectZooKeeper, type ZooKeeperReader } from '../zookeeper/client.js';
+import type { ResourceManagerClient } from '../yarn/rm-client.js';
+import type { ZooKeeperReader } from '../zookeeper/client.js';
 import { readHaNamespace, type HaNamespace } from '../zookeeper/ha-layout.js';
 import { zkPath } from '../zookeeper/paths.js';
-import { zooKeeperSettings, type ZooKeeperSettings } from '../zookeeper/settings.js';
+import type { ZooKeeperSettings } from '../zookeeper/settings.js';
 import { mapConcurrently } from './concurrently.js';
-import { checkApplicationId, connectYarn, type YarnConnectionOptions } from './yarn-context.js';
+import { checkApplicationId } from './yarn-context.js';
 
 export interface HaStatusOptions {
   /** A YARN application id: its namespace, unless the configuration fixes a cluster-id. */
@@ -30,11 +29,12 @@ export interface HaStatus extends HaNamespace {
 
 /** `flink-yarn ha status`: who leads each component of one cluster, and its jobs, from ZooKeeper. */
 export async function haStatus(options: HaStatusOptions): Promise<HaStatus> {
-  const ctx = haContext(options);
+  const context = ClusterContext.open(options, { flink: true, hadoop: false });
+  const ctx = haSettings(context);
   const clusterId =
     options.clusterId ?? (options.applicationId !== undefined ? checkApplicationId(options.applicationId) : undefined);
   if (clusterId === undefined) throw new UsageError('Name the cluster: an application id, or --cluster-id ID.');
-  const zk = await connectZooKeeper(ctx.zookeeper);
+  const zk = await context.zooKeeper(ctx.zookeeper);
   try {
     return {
       quorum: ctx.zookeeper.connectString,
@@ -56,8 +56,7 @@ export interface HaNamespaceSummary {
   readonly orphaned: boolean;
 }
 
-export interface HaOptions
-  extends Omit<HaStatusOptions, 'applicationId' | 'clusterId'>, Omit<YarnConnectionOptions, 'env' | 'cwd'> {}
+export interface HaOptions extends Omit<HaStatusOptions, 'applicationId' | 'clusterId'>, ConnectionOptions {}
 
 interface HaContext {
   /** How Flink reaches ZooKeeper: quorum, root, timeouts, retries, ACL mode, authorization. */
@@ -65,29 +64,32 @@ interface HaContext {
   readonly storageDir: string | undefined;
 }
 
-function haContext(options: HaStatusOptions): HaContext {
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
-  const flinkDir = resolveFlinkConfDir({ flinkConfDir: options.flinkConfDir, env, cwd });
-  const config = loadConfig({
-    flinkConfDir: flinkDir.dir,
-    yarnConfDir: undefined,
-    dynamicProperties: options.dynamicProperties ?? {},
-    expansion: { env, systemProperties: { 'user.name': env.HADOOP_USER_NAME ?? userInfo().username } },
-  });
+function haSettings(context: ClusterContext): HaContext {
   return {
-    zookeeper: zooKeeperSettings(config.flink, { flinkFile: config.flinkFile ?? flinkDir.dir }),
-    storageDir: config.flink.string(OPTIONS.haStorageDir),
+    zookeeper: context.zooKeeperSettings(),
+    storageDir: context.config.flink.string(OPTIONS.haStorageDir),
   };
+}
+
+/** The Flink configuration for ZooKeeper, and yarn-site for the RM that knows the applications' states. */
+function openHa(options: HaOptions): { context: ClusterContext; ctx: HaContext } {
+  const context = ClusterContext.open(options, { flink: true, hdfs: true });
+  const ctx = haSettings(context);
+  context.requireRmConfigured();
+  return { context, ctx };
 }
 
 const APP_ID = /^application_\d+_\d+$/;
 
 /** `flink-yarn ha ls`: every namespace under the root, with its application's state and whether it is orphaned. */
 export async function haList(options: HaOptions): Promise<HaNamespaceSummary[]> {
-  const ctx = haContext(options);
-  const { client } = connectYarn(options);
-  const zk = await connectZooKeeper(ctx.zookeeper);
+  const { context, ctx } = openHa(options);
+  return listNamespaces(context, ctx);
+}
+
+async function listNamespaces(context: ClusterContext, ctx: HaContext): Promise<HaNamespaceSummary[]> {
+  const client = context.resourceManager();
+  const zk = await context.zooKeeper(ctx.zookeeper);
   try {
     const root = ctx.zookeeper.root;
     const ids = ((await zk.exists(root)) ? await zk.children(root) : []).sort();
@@ -114,7 +116,7 @@ export async function haList(options: HaOptions): Promise<HaNamespaceSummary[]> 
  * (an id the RM does not list is unknown to it, as a 404 would say).
  */
 async function applicationStates(
-  client: ReturnType<typeof connectYarn>['client'],
+  client: ResourceManagerClient,
   ids: readonly string[],
 ): Promise<Map<string, YarnAppState>> {
   const states = new Map<string, YarnAppState>();
@@ -160,12 +162,12 @@ export async function haClean(options: HaCleanOptions): Promise<HaCleanResult[]>
   if ((options.clusterId === undefined) === (options.orphans !== true)) {
     throw new UsageError('Name one cluster-id to clean, or pass --orphans (not both).');
   }
-  const ctx = haContext(options);
+  const { context, ctx } = openHa(options);
   const targets =
     options.orphans === true
-      ? (await haList(options)).filter((n) => n.orphaned).map((n) => n.clusterId)
+      ? (await listNamespaces(context, ctx)).filter((n) => n.orphaned).map((n) => n.clusterId)
       : [options.clusterId!];
-  const { client, hadoop, user } = connectYarn(options);
+  const client = context.resourceManager();
   if (options.orphans !== true && APP_ID.test(targets[0]!) && options.force !== true) {
     const state = await client
       .app(targets[0]!)
@@ -173,14 +175,14 @@ export async function haClean(options: HaCleanOptions): Promise<HaCleanResult[]>
       .catch(notFoundAsNull);
     if (state !== null && !TERMINAL_STATES.includes(state)) {
       throw new FlinkYarnError(
-        'VALIDATION_FAILED',
+        'HA_NAMESPACE_IN_USE',
         `${targets[0]} is ${state}: its JobManager uses this HA data. Stop the application first, or pass --force.`,
       );
     }
   }
-  const zk = await connectZooKeeper(ctx.zookeeper);
+  const zk = await context.zooKeeper(ctx.zookeeper);
   const storage = hdfsStorage(ctx.storageDir);
-  const hdfs = storage === null ? null : new WebHdfsClient({ endpoints: hdfsEndpoints(hadoop, hostname()), user });
+  const hdfs = storage === null ? null : context.webHdfs();
   try {
     const results: HaCleanResult[] = [];
     for (const clusterId of targets) {

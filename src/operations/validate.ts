@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
-import { loadConfig, resolveFlinkConfDir, resolveYarnConfDir, type Env } from '../config/load.js';
+import type { Env } from '../config/load.js';
+import { resolveConfiguration } from '../context/configuration.js';
 import { diagnostic } from '../diagnostics/index.js';
 import { validateConfig, type ValidationResult } from '../validation/index.js';
 
@@ -25,18 +25,7 @@ export interface ValidateReport extends ValidationResult {
 
 /** `flink-yarn validate`: reads the configuration and cross-checks it. Throws UsageError (exit 2). */
 export function validate(options: ValidateOptions = {}): ValidateReport {
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
-  const request = { flinkConfDir: options.flinkConfDir, yarnConfDir: options.yarnConfDir, env, cwd };
-  const flinkDir = resolveFlinkConfDir(request);
-  const yarnDir = resolveYarnConfDir(request);
-  const user = options.user ?? env.HADOOP_USER_NAME ?? safeUser();
-  const config = loadConfig({
-    flinkConfDir: flinkDir.dir,
-    yarnConfDir: yarnDir?.dir,
-    dynamicProperties: options.dynamicProperties ?? {},
-    expansion: { env, systemProperties: { 'user.name': user, 'java.io.tmpdir': '/tmp' } },
-  });
+  const { flinkDir, yarnDir, config } = resolveConfiguration(options, { flink: true, tmpDir: '/tmp' });
   const result = validateConfig(
     yarnDir === undefined || !config.hasYarnSite
       ? {
@@ -54,13 +43,5 @@ export function validate(options: ValidateOptions = {}): ValidateReport {
         }
       : config,
   );
-  return { ...result, flinkConfDir: flinkDir.dir, yarnConfDir: yarnDir?.dir ?? null };
-}
-
-function safeUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
+  return { ...result, flinkConfDir: flinkDir!.dir, yarnConfDir: yarnDir?.dir ?? null };
 }

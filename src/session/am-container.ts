@@ -1,4 +1,5 @@
 import { isSensitiveKey, MASK } from '../config/flink/options.js';
+import { FlinkYarnError } from '../errors/index.js';
 import { jvmMemoryFlags, memoryDynamicArgs, type JobManagerMemory } from './memory.js';
 
 /** A file staged on HDFS for the AM, as YARN's NodeManager will localise it. */
@@ -80,7 +81,7 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
   const dist = input.resources.find((r) => r.role === 'dist');
   const config = input.resources.find((r) => r.role === 'config');
   if (dist === undefined || config === undefined)
-    throw new Error('the AM needs the Flink dist jar and a configuration file');
+    throw new FlinkYarnError('INTERNAL', 'the AM needs the Flink dist jar and a configuration file');
   // The JobGraph is read from the working directory, not rebuilt for TaskManagers: it is not shipped on.
   const shipped = input.resources.filter((r) => r.role !== 'dist' && r.role !== 'job-graph');
   const legacy = input.flinkVersion[0] === 1 && input.flinkVersion[1] < 19;

@@ -7,6 +7,8 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { decideAttempts, type AttemptsDecision } from '../policy/attempts.js';
 import { haEnabled, haMode, type HaMode } from '../policy/ha.js';
 
+export { describeEntry } from '../config/flink/entries.js';
+
 /** What every rule may look at, computed once. */
 export interface RuleContext {
   readonly config: ConfigModel;
@@ -39,13 +41,6 @@ export function entryWhere(
 ): { file?: string | undefined; line?: number | undefined } {
   if (entry === undefined) return ctx.config.flinkFile !== undefined ? { file: ctx.config.flinkFile } : {};
   return entry.source === 'dynamic' ? {} : { file: entry.file, line: entry.line };
-}
-
-/** How a value was given, for messages: `set in flink-conf.yaml:3`, or `given with -D`. */
-export function describeEntry(entry: FlinkEntry | undefined): string {
-  if (entry === undefined) return 'by default';
-  if (entry.source === 'dynamic') return `given with -D ${entry.key}`;
-  return `set in ${entry.file ?? '?'}${entry.line !== undefined ? `:${entry.line}` : ''}`;
 }
 
 export function hadoopWhere(v: Sourced<unknown>): { key: string; file?: string; line?: number } {

@@ -161,6 +161,7 @@ export function parseHadoopVersion(version: string): [number, number, number] | 
 function tags(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter((t) => t !== '');
   if (isObject(value) && 'tag' in value) return asArray(value.tag as string | string[]).map(String);
+  // Not parseList: a tag is reported as YARN stored it, spaces included; only empty joins go.
   if (typeof value === 'string') return value.split(',').filter((t) => t !== '');
   return [];
 }

@@ -1,3 +1,4 @@
+import { poll, systemClock, type Clock } from '../async/poll.js';
 import { axiosTransport } from '../http/axios-transport.js';
 import type { RestClientOptions } from '../http/client-options.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
@@ -20,7 +21,10 @@ import {
 } from './model.js';
 
 /** ResourceManager web endpoints (`http://host:8088`); requests time out after 10 s by default. */
-export type RmClientOptions = RestClientOptions<RmEvent>;
+export interface RmClientOptions extends RestClientOptions<RmEvent> {
+  /** For waits (`kill`). @default systemClock */
+  readonly clock?: Clock;
+}
 
 export type RmEvent =
   | { readonly kind: 'rm-failover'; readonly from: string; readonly reason: string }
@@ -61,6 +65,7 @@ export class ResourceManagerClient {
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly options: RmClientOptions;
+  private readonly clock: Clock;
   private active: string | undefined;
 
   constructor(options: RmClientOptions) {
@@ -70,6 +75,7 @@ export class ResourceManagerClient {
     this.transport = options.transport ?? axiosTransport();
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** The endpoint last found active, if any. */
@@ -168,30 +174,30 @@ export class ResourceManagerClient {
     options: { diagnostics?: string; timeoutMs?: number; pollMs?: number } = {},
   ): Promise<YarnAppState> {
     const path = `/ws/v1/cluster/apps/${encodeURIComponent(applicationId)}/state`;
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const timeoutMs = options.timeoutMs ?? 60_000;
     const body = {
       state: 'KILLED',
       ...(options.diagnostics !== undefined ? { diagnostics: options.diagnostics } : {}),
     };
-    for (;;) {
-      const current = (await this.app(applicationId)).state;
-      if (TERMINAL_STATES.includes(current)) return current;
-      const res = await this.request('PUT', path, { idempotent: true, body, applicationId });
-      if (res.status === 200) {
+    return poll(
+      async () => {
+        const current = (await this.app(applicationId)).state;
+        if (TERMINAL_STATES.includes(current)) return current;
+        const res = await this.request('PUT', path, { idempotent: true, body, applicationId });
+        if (res.status !== 200) return undefined;
         const state = (safeJson(res.body) as { state?: YarnAppState } | undefined)?.state;
-        if (state !== undefined && TERMINAL_STATES.includes(state)) return state;
-      }
-      if (Date.now() > deadline) {
-        throw new YarnError(
-          'TIMEOUT',
-          `Application ${applicationId} was not KILLED within ${options.timeoutMs ?? 60_000} ms.`,
-          {
+        return state !== undefined && TERMINAL_STATES.includes(state) ? state : undefined;
+      },
+      {
+        intervalMs: options.pollMs ?? 250,
+        timeoutMs,
+        clock: this.clock,
+        onTimeout: () =>
+          new YarnError('TIMEOUT', `Application ${applicationId} was not KILLED within ${timeoutMs} ms.`, {
             applicationId,
-          },
-        );
-      }
-      await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
-    }
+          }),
+      },
+    );
   }
 
   /** A request whose 2xx body is JSON. */

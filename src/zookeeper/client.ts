@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { poll } from '../async/poll.js';
 import { OPTIONS } from '../config/flink/options.js';
 import { parseDuration } from '../config/values/duration.js';
 import { FlinkYarnError } from '../errors/index.js';
@@ -146,7 +147,8 @@ class Session implements ZooKeeperSession {
   private conn: ZooKeeperConnection | null = null;
   private state: State = 'connecting';
   private closed = false;
-  private readonly wakers = new Set<() => void>();
+  /** Aborted, and replaced, at each state change and at close(). */
+  private stateChanged = new AbortController();
   private readonly transport: ZooKeeperTransport;
   private readonly policy: RetryPolicy;
 
@@ -174,7 +176,7 @@ class Session implements ZooKeeperSession {
       // The disconnect that follows a refusal must not hide it.
       if (this.conn !== conn || FINAL.has(this.state)) return;
       this.state = state;
-      for (const wake of this.wakers) wake();
+      this.notifyStateChange();
     });
     conn.connect();
     await this.connected('connect', undefined);
@@ -209,50 +211,49 @@ class Session implements ZooKeeperSession {
     }
   }
 
-  /** Waits for the connection to have a session, up to the connection timeout. */
+  /** Waits for the connection to have a session, up to the connection timeout; a new state wakes it. */
   private async connected(op: ZooKeeperOp, path: string | undefined): Promise<void> {
-    const deadline = Date.now() + this.o.connectionTimeoutMs;
-    for (;;) {
-      switch (this.state) {
-        case 'connected':
-          return;
-        case 'auth-failed':
-          throw this.translate({ code: ZK_CODES.AUTH_FAILED }, op, path);
-        case 'sasl-required':
-          throw this.translate({ code: ZK_CODES.SESSION_CLOSED_REQUIRE_SASL_AUTH }, op, path);
-        case 'protocol-error':
-          throw new ZooKeeperError(
-            'ZK_REMOTE',
-            `ZooKeeper ${this.o.connectString} answered with an error this client cannot read, so it closed the connection.`,
-            { quorum: this.o.connectString, op, path },
-          );
-        case 'expired':
-          this.drop(); // the next attempt starts a new session, as Curator does
-          throw this.translate({ code: ZK_CODES.SESSION_EXPIRED }, op, path);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || this.closed) {
-        this.drop();
-        throw new ZooKeeperError(
-          'ZK_UNREACHABLE',
-          `ZooKeeper ${this.o.connectString} did not give a session within ${this.o.connectionTimeoutMs} ms (${OPTIONS.zkConnectionTimeout.key}).`,
-          { quorum: this.o.connectString, op, path, retriable: true },
-        );
-      }
-      await this.stateChange(left);
-    }
-  }
-
-  private stateChange(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+    const noSession = (): ZooKeeperError => {
+      this.drop();
+      return new ZooKeeperError(
+        'ZK_UNREACHABLE',
+        `ZooKeeper ${this.o.connectString} did not give a session within ${this.o.connectionTimeoutMs} ms (${OPTIONS.zkConnectionTimeout.key}).`,
+        { quorum: this.o.connectString, op, path, retriable: true },
+      );
+    };
+    // Taken at each look, so a state that arrives before the pause still ends it.
+    let changed: AbortSignal | undefined;
+    await poll(
+      async () => {
+        changed = this.stateChanged.signal;
+        switch (this.state) {
+          case 'connected':
+            return true;
+          case 'auth-failed':
+            throw this.translate({ code: ZK_CODES.AUTH_FAILED }, op, path);
+          case 'sasl-required':
+            throw this.translate({ code: ZK_CODES.SESSION_CLOSED_REQUIRE_SASL_AUTH }, op, path);
+          case 'protocol-error':
+            throw new ZooKeeperError(
+              'ZK_REMOTE',
+              `ZooKeeper ${this.o.connectString} answered with an error this client cannot read, so it closed the connection.`,
+              { quorum: this.o.connectString, op, path },
+            );
+          case 'expired':
+            this.drop(); // the next attempt starts a new session, as Curator does
+            throw this.translate({ code: ZK_CODES.SESSION_EXPIRED }, op, path);
+        }
+        if (this.closed) throw noSession();
+        return undefined;
+      },
+      {
+        // No timer of its own: only a new state, the deadline or close() ends a pause.
+        intervalMs: this.o.connectionTimeoutMs,
+        timeoutMs: this.o.connectionTimeoutMs,
+        wake: () => changed,
+        onTimeout: noSession,
+      },
+    );
   }
 
   /**
@@ -417,7 +418,13 @@ class Session implements ZooKeeperSession {
   close(): void {
     this.closed = true;
     this.drop();
-    for (const wake of this.wakers) wake();
+    this.notifyStateChange();
+  }
+
+  private notifyStateChange(): void {
+    const changed = this.stateChanged;
+    this.stateChanged = new AbortController();
+    changed.abort();
   }
 }
 

@@ -1,12 +1,14 @@
 import type { FlinkConfiguration } from '../config/flink/configuration.js';
-import type { FlinkEntry } from '../config/flink/entries.js';
+import { describeEntry, type FlinkEntry } from '../config/flink/entries.js';
 import { MASK, OPTIONS, type FlinkOption } from '../config/flink/options.js';
 import { parseDuration } from '../config/values/duration.js';
 import { parseHostPort, parseList } from '../config/values/lists.js';
 import { FlinkYarnError, InvalidValueError, UsageError } from '../errors/index.js';
-import { describeEntry } from '../validation/context.js';
+import { zooKeeperSasl, type SaslDecision } from '../policy/kerberos.js';
 import { FlinkMapSyntaxError, parseFlinkMap } from './flink-map.js';
 import { invalidPathReason, zkPath } from './paths.js';
+
+export type { SaslDecision };
 
 /** `high-availability.zookeeper.client.acl`: what nodes this product creates are protected with. */
 export type AclMode = 'open' | 'creator';
@@ -44,16 +46,6 @@ export interface ZooKeeperAuthInfo {
   /** Where it was set, for messages: `set in flink-conf.yaml:7` or `given with -D ...`. */
   readonly origin: string;
 }
-
-/** Whether Flink's own ZooKeeper client would log in with SASL (Kerberos) under this configuration. */
-export type SaslDecision =
-  | { readonly required: false }
-  | {
-      readonly required: true;
-      /** Which keys make Flink use SASL, with where they are set. */
-      readonly reason: string;
-      readonly keys: readonly string[];
-    };
 
 /** How to reach and use ZooKeeper, derived from the Flink configuration exactly as Flink does. */
 export interface ZooKeeperSettings {
@@ -114,7 +106,8 @@ export function zooKeeperSettings(flink: FlinkConfiguration, context: SettingsCo
     maxRetryAttempts: retryAttempts(flink),
     acl: aclMode(flink),
     authorization: authorization(flink),
-    sasl: saslDecision(flink),
+    // A bad boolean names its key and file here, as every other setting does.
+    sasl: zooKeeperSasl(flink, booleanOf),
   };
 }
 
@@ -135,7 +128,7 @@ function connectString(flink: FlinkConfiguration, context: SettingsContext): str
     );
   }
   const slash = text.indexOf('/');
-  const hosts = (slash < 0 ? text : text.slice(0, slash)).split(',').filter((h) => h !== '');
+  const hosts = parseList(slash < 0 ? text : text.slice(0, slash));
   const bad = (why: string) =>
     new ZooKeeperSettingsError(option.key, entry, `${option.key} is '${text}' (${describeEntry(entry)}): ${why}`);
   for (const host of hosts) {
@@ -281,40 +274,4 @@ function booleanOf(flink: FlinkConfiguration, option: FlinkOption): boolean {
     const entry = entryOf(flink, option);
     throw new ZooKeeperSettingsError(option.key, entry, `${e.message} (${describeEntry(entry)}). Write true or false.`);
   }
-}
-
-/**
- * Flink's ZooKeeper client logs in with Kerberos exactly when SASL is not disabled and its JAAS
- * login context (zookeeper.sasl.login-context-name) is one Flink fills with Kerberos credentials:
- * listed in security.kerberos.login.contexts, with a keytab or the ticket cache (JaasModule).
- * Without that section the ZooKeeper client connects without SASL.
- */
-function saslDecision(flink: FlinkConfiguration): SaslDecision {
-  if (booleanOf(flink, OPTIONS.zkSaslDisable)) return { required: false };
-  const contextName = (flink.string(OPTIONS.zkSaslLoginContextName) ?? 'Client').trim();
-  const contexts = parseList(flink.string(OPTIONS.kerberosLoginContexts) ?? '');
-  if (!contexts.includes(contextName)) return { required: false };
-  const keytab = flink.string(OPTIONS.kerberosKeytab)?.trim();
-  const credentials =
-    keytab !== undefined && keytab !== ''
-      ? { option: OPTIONS.kerberosKeytab, text: `the keytab ${keytab}` }
-      : booleanOf(flink, OPTIONS.kerberosUseTicketCache)
-        ? { option: OPTIONS.kerberosUseTicketCache, text: 'the Kerberos ticket cache' }
-        : undefined;
-  if (credentials === undefined) return { required: false };
-  const contextsEntry = entryOf(flink, OPTIONS.kerberosLoginContexts);
-  return {
-    required: true,
-    reason:
-      `${OPTIONS.kerberosLoginContexts.key} lists '${contextName}' (${describeEntry(contextsEntry)}), the JAAS section ` +
-      `Flink's ZooKeeper client logs in with (${OPTIONS.zkSaslLoginContextName.key}); Flink fills it with Kerberos ` +
-      `credentials from ${credentials.text} (${credentials.option.key}, ${describeEntry(entryOf(flink, credentials.option))}), ` +
-      `and ${OPTIONS.zkSaslDisable.key} is false (${describeEntry(entryOf(flink, OPTIONS.zkSaslDisable))})`,
-    keys: [
-      OPTIONS.kerberosLoginContexts.key,
-      OPTIONS.zkSaslLoginContextName.key,
-      credentials.option.key,
-      OPTIONS.zkSaslDisable.key,
-    ],
-  };
 }

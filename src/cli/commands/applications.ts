@@ -2,14 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import type { YarnApplication, YarnAppState } from '../../yarn/model.js';
 import type { YarnConnectionOptions } from '../../operations/yarn-context.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, writeLines, type Io, type OutputFormat, failoverLine } from '../output.js';
-
-export interface ConnectionArgs {
-  readonly output: OutputFormat;
-  readonly yarnConfDir?: string | undefined;
-  readonly rm?: string | undefined;
-  readonly user?: string | undefined;
-}
+import { style, writeJson, writeLines, type Io, failoverLine } from '../output.js';
+import type { ConnectionArgs, KillArgs, ListArgs, StatusArgs } from '../specs/applications.js';
 
 function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
   return {
@@ -24,10 +18,7 @@ function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
   };
 }
 
-export async function runList(
-  args: ConnectionArgs & { allTypes: boolean; states?: readonly string[] | undefined; limit?: number | undefined },
-  io: Io,
-): Promise<void> {
+export async function runList(args: ListArgs, io: Io): Promise<void> {
   const { listApplications } = await import('../../operations/applications.js');
   const apps = await listApplications({
     ...connection(args, io),
@@ -57,7 +48,7 @@ export async function runList(
   await writeLines(io, rows.length + 1, (i) => line(i === 0 ? header : rows[i - 1]!));
 }
 
-export async function runStatus(args: ConnectionArgs & { applicationId: string }, io: Io): Promise<void> {
+export async function runStatus(args: StatusArgs, io: Io): Promise<void> {
   const { describeApplication } = await import('../../operations/applications.js');
   const report = await describeApplication(args.applicationId, connection(args, io));
   if (args.output === 'json') return writeJson(io, report);
@@ -79,7 +70,7 @@ export async function runStatus(args: ConnectionArgs & { applicationId: string }
   io.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export async function runAttempts(args: ConnectionArgs & { applicationId: string }, io: Io): Promise<void> {
+export async function runAttempts(args: StatusArgs, io: Io): Promise<void> {
   const { describeApplication } = await import('../../operations/applications.js');
   const report = await describeApplication(args.applicationId, connection(args, io));
   const left = Math.max(0, report.amMaxAttempts - report.attempts.length);
@@ -108,17 +99,7 @@ export async function runAttempts(args: ConnectionArgs & { applicationId: string
   );
 }
 
-export async function runKill(
-  args: ConnectionArgs & {
-    applicationId: string;
-    yes: boolean;
-    cleanupHa?: boolean;
-    flinkConfDir?: string | undefined;
-    dynamicProperties?: Readonly<Record<string, string>>;
-  },
-  io: Io,
-  stdin: NodeJS.ReadStream = process.stdin,
-): Promise<void> {
+export async function runKill(args: KillArgs, io: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<void> {
   const { killApplication } = await import('../../operations/applications.js');
   if (!args.yes && stdin.isTTY === true) {
     const rl = createInterface({ input: stdin, output: io.stderr });

@@ -1,14 +1,7 @@
 import type { HaStatus } from '../../operations/ha.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, type Io, type OutputFormat } from '../output.js';
-
-export interface HaStatusArgs {
-  readonly output: OutputFormat;
-  readonly applicationId?: string | undefined;
-  readonly clusterId?: string | undefined;
-  readonly flinkConfDir?: string | undefined;
-  readonly dynamicProperties: Readonly<Record<string, string>>;
-}
+import { style, writeJson, type Io } from '../output.js';
+import type { HaCleanArgs, HaListArgs, HaStatusArgs } from '../specs/ha.js';
 
 export async function runHaStatus(args: HaStatusArgs, io: Io): Promise<void> {
   const { haStatus } = await import('../../operations/ha.js');
@@ -44,13 +37,7 @@ function format(s: HaStatus, st: ReturnType<typeof style>): string {
   return `${lines.join('\n')}\n`;
 }
 
-export interface HaManageArgs extends Omit<HaStatusArgs, 'applicationId' | 'clusterId'> {
-  readonly yarnConfDir?: string | undefined;
-  readonly rm?: string | undefined;
-  readonly user?: string | undefined;
-}
-
-export async function runHaList(args: HaManageArgs, io: Io): Promise<void> {
+export async function runHaList(args: HaListArgs, io: Io): Promise<void> {
   const { haList } = await import('../../operations/ha.js');
   const list = await haList({ ...args, env: io.env, cwd: io.cwd });
   if (args.output === 'json') return writeJson(io, list);
@@ -68,10 +55,7 @@ export async function runHaList(args: HaManageArgs, io: Io): Promise<void> {
   }
 }
 
-export async function runHaClean(
-  args: HaManageArgs & { clusterId?: string | undefined; orphans: boolean; force: boolean; dryRun: boolean },
-  io: Io,
-): Promise<void> {
+export async function runHaClean(args: HaCleanArgs, io: Io): Promise<void> {
   const { haClean } = await import('../../operations/ha.js');
   const results = await haClean({ ...args, env: io.env, cwd: io.cwd });
   if (args.output === 'json') return writeJson(io, results);

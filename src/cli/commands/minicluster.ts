@@ -1,15 +1,7 @@
 import type { MiniclusterEvent } from '../../operations/minicluster/index.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, type Io, type OutputFormat } from '../output.js';
-
-export interface MiniclusterArgs {
-  readonly action: 'start' | 'stop' | 'status';
-  readonly output: OutputFormat;
-  readonly stateDir?: string | undefined;
-  readonly amMaxAttempts?: number | undefined;
-  readonly rms?: 1 | 2 | undefined;
-  readonly hadoopVersion?: string | undefined;
-}
+import { style, writeJson, type Io } from '../output.js';
+import type { MiniclusterArgs } from '../specs/minicluster.js';
 
 export async function runMinicluster(args: MiniclusterArgs, io: Io): Promise<void> {
   const ops = await import('../../operations/minicluster/index.js');

@@ -3,16 +3,8 @@ import type { JobOutcome, WatchEvent } from '../../operations/run/index.js';
 import { TERMINAL_JOB_STATES } from '../../flink/rest-client.js';
 import { EXIT, ExitError } from '../exit.js';
 import { style, writeJson, type Io, failoverLine } from '../output.js';
-import { deployWithProgress, type SessionArgs } from './session.js';
-
-export interface RunArgs extends SessionArgs {
-  readonly jarFile: string;
-  readonly programArgs: readonly string[];
-  readonly mainClass?: string | undefined;
-  readonly parallelism?: number | undefined;
-  readonly jobGraph?: string | undefined;
-  readonly cancelOnInterrupt: boolean;
-}
+import type { RunArgs } from '../specs/run.js';
+import { deployWithProgress } from './session.js';
 
 /**
  * `flink-yarn run JAR [args]`: one cluster for one job. Attached (the default) it follows the

@@ -2,48 +2,16 @@ import { createInterface } from 'node:readline';
 import { MIB } from '../../config/values/memory.js';
 import type { ProgramOptions, SessionEvent, SessionOptions, SessionResult } from '../../operations/session/index.js';
 import { EXIT, ExitError } from '../exit.js';
-import { formatDiagnostics, style, writeJson, type Io, type OutputFormat, failoverLine } from '../output.js';
+import { DEPLOYMENT_FLAGS } from '../flags.js';
+import { flinkProperties } from '../spec.js';
+import { formatDiagnostics, style, writeJson, type Io, failoverLine } from '../output.js';
+import type { SessionArgs } from '../specs/session.js';
 
-export interface SessionArgs {
-  readonly output: OutputFormat;
-  readonly flinkConfDir?: string | undefined;
-  readonly yarnConfDir?: string | undefined;
-  readonly flinkHome?: string | undefined;
-  readonly rm?: string | undefined;
-  readonly user?: string | undefined;
-  readonly dynamicProperties: Readonly<Record<string, string>>;
-  readonly jobManagerMemory?: string | undefined;
-  readonly taskManagerMemory?: string | undefined;
-  readonly slots?: number | undefined;
-  readonly name?: string | undefined;
-  readonly queue?: string | undefined;
-  readonly nodeLabel?: string | undefined;
-  readonly applicationType?: string | undefined;
-  readonly ship?: readonly string[] | undefined;
-  readonly jar?: string | undefined;
-  readonly zookeeperNamespace?: string | undefined;
-  readonly applicationId?: string | undefined;
-  readonly detached: boolean;
-  readonly noWait: boolean;
-  readonly timeout?: number | undefined;
-  readonly dryRun: boolean;
-  /** @default true */
-  readonly reuseUploads?: boolean;
-  readonly hadoopVersion?: string | undefined;
-}
+export type { SessionArgs };
 
-/** yarn-session.sh's flags become the configuration keys Flink's CLI sets for them. */
+/** yarn-session.sh's flags become the configuration keys Flink's CLI sets for them; -D wins. */
 export function flagProperties(args: SessionArgs): Record<string, string> {
-  const out: Record<string, string> = {};
-  const memory = (v: string) => (/^\d+$/.test(v.trim()) ? `${v.trim()}m` : v.trim());
-  if (args.jobManagerMemory !== undefined) out['jobmanager.memory.process.size'] = memory(args.jobManagerMemory);
-  if (args.taskManagerMemory !== undefined) out['taskmanager.memory.process.size'] = memory(args.taskManagerMemory);
-  if (args.slots !== undefined) out['taskmanager.numberOfTaskSlots'] = String(args.slots);
-  if (args.name !== undefined) out['yarn.application.name'] = args.name;
-  if (args.queue !== undefined) out['yarn.application.queue'] = args.queue;
-  if (args.nodeLabel !== undefined) out['yarn.application.node-label'] = args.nodeLabel;
-  if (args.applicationType !== undefined) out['yarn.application.type'] = args.applicationType;
-  return { ...out, ...args.dynamicProperties };
+  return { ...flinkProperties(DEPLOYMENT_FLAGS, args), ...args.dynamicProperties };
 }
 
 export async function runSession(
@@ -215,12 +183,7 @@ export interface Deployed {
   readonly result: SessionResult;
   /** The contract's result JSON: the plan with state, trackingUrl and restAddress. */
   readonly deployed: Record<string, unknown>;
-  readonly plan: {
-    applicationId: string;
-    clusterId: string;
-    attempts: { requested: number; cap: number; effective: number };
-    diagnostics: [];
-  };
+  readonly plan: SessionResult['plan'];
   readonly out: ReturnType<typeof style>;
 }
 
@@ -284,13 +247,13 @@ export async function deployWithProgress(
     bytesUploaded: result.bytesUploaded,
     bytesReused: result.bytesReused,
   };
-  const planErrors = (result.plan.diagnostics as { severity: string }[]).some((d) => d.severity === 'error');
+  const planErrors = result.plan.diagnostics.some((d) => d.severity === 'error');
   if (args.output === 'json' && (args.dryRun || args.detached)) {
     writeJson(io, args.dryRun ? result.plan : deployed);
     if (args.dryRun && planErrors) throw new ExitError(EXIT.failed);
     return null;
   }
-  const plan = result.plan as Deployed['plan'];
+  const plan = result.plan;
   const out = style(io.stdout, io.env);
   if (args.dryRun) {
     io.stdout.write(`${formatDiagnostics(plan.diagnostics, out, io.cwd)}${JSON.stringify(result.plan, null, 2)}\n`);

@@ -1,16 +1,8 @@
 import { formatDuration } from '../../config/values/duration.js';
 import type { ValidateReport } from '../../operations/validate.js';
 import { EXIT, ExitError } from '../exit.js';
-import { formatDiagnostics, plural, shortPath, style, writeJson, type Io, type OutputFormat } from '../output.js';
-
-export interface ValidateArgs {
-  readonly output: OutputFormat;
-  readonly strict: boolean;
-  readonly flinkConfDir?: string | undefined;
-  readonly yarnConfDir?: string | undefined;
-  readonly dynamicProperties: Readonly<Record<string, string>>;
-  readonly user?: string | undefined;
-}
+import { formatDiagnostics, plural, shortPath, style, writeJson, type Io } from '../output.js';
+import type { ValidateArgs } from '../specs/validate.js';
 
 export async function runValidate(args: ValidateArgs, io: Io): Promise<void> {
   const { validate } = await import('../../operations/validate.js');

@@ -4,15 +4,8 @@ import type {
   ZooKeeperStartResult,
 } from '../../operations/zookeeper-quorum/index.js';
 import { EXIT, ExitError } from '../exit.js';
-import { style, writeJson, type Io, type OutputFormat, type Style } from '../output.js';
-
-export interface ZooKeeperArgs {
-  readonly action: 'start' | 'stop' | 'status';
-  readonly output: OutputFormat;
-  readonly flinkConfDir?: string | undefined;
-  readonly stateDir?: string | undefined;
-  readonly zookeeperHome?: string | undefined;
-}
+import { style, writeJson, type Io, type Style } from '../output.js';
+import type { ZooKeeperArgs } from '../specs/zookeeper.js';
 
 export async function runZooKeeper(args: ZooKeeperArgs, io: Io): Promise<void> {
   const ops = await import('../../operations/zookeeper-quorum/index.js');

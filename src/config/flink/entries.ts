@@ -19,3 +19,10 @@ export interface ParsedFlinkConf {
   readonly entries: readonly FlinkEntry[];
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** How a value was given, for messages: `set in flink-conf.yaml:3`, or `given with -D`. */
+export function describeEntry(entry: FlinkEntry | undefined): string {
+  if (entry === undefined) return 'by default';
+  if (entry.source === 'dynamic') return `given with -D ${entry.key}`;
+  return `set in ${entry.file ?? '?'}${entry.line !== undefined ? `:${entry.line}` : ''}`;
+}

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import type { ExpandedValue, HadoopConfiguration, HadoopOrigin } from './configuration.js';
 import { isBuiltinFile } from './defaults.js';
+import { parseList } from '../values/lists.js';
 
 /** A typed value and where it came from (a file, or the built-in default). */
 export interface Sourced<T> {
@@ -103,12 +104,7 @@ export function readYarnSite(conf: HadoopConfiguration): { site: YarnSite; diagn
     origin: haValue === undefined ? { file: 'yarn-default.xml', line: undefined } : where(haValue),
     key: YARN_KEYS.haEnabled,
   };
-  const rmIds = haEnabled.value
-    ? (conf.getTrimmed(YARN_KEYS.rmIds)?.value ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '')
-    : [];
+  const rmIds = haEnabled.value ? parseList(conf.getTrimmed(YARN_KEYS.rmIds)?.value ?? '') : [];
   if (haEnabled.value && rmIds.length === 0) {
     diagnostics.push(
       diagnostic(

@@ -2,11 +2,13 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { poll } from '../../async/poll.js';
+import { hadoopUser } from '../../policy/hadoop-user.js';
 import { FlinkYarnError } from '../../errors/index.js';
 import { ResourceManagerClient } from '../../yarn/rm-client.js';
 import { ensureBuilt, type MavenModule } from './build.js';
 import type { MiniclusterEvent } from './events.js';
-import { commandLine, fourLetterWord, freePort, isAlive, sleep, spawnDetached, terminate } from './processes.js';
+import { commandLine, fourLetterWord, freePort, isAlive, spawnDetached, terminate } from './processes.js';
 import { checkToolchain } from './toolchain.js';
 
 export type { MiniclusterEvent } from './events.js';
@@ -199,22 +201,25 @@ async function startZooKeeper(
       env,
     },
   );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (!isAlive(pid)) {
-      throw new FlinkYarnError(
-        'MINICLUSTER_FAILED',
-        `ZooKeeper exited during start; see ${join(stateDir, 'logs', 'zookeeper.out')}.`,
-      );
-    }
-    const answer = await fourLetterWord('127.0.0.1', port, 'ruok').catch(() => '');
-    if (answer === 'imok') break;
-    if (Date.now() > deadline) {
-      await terminate(pid, 5_000);
-      throw new FlinkYarnError('MINICLUSTER_FAILED', `ZooKeeper did not answer on port ${port} within 60 s.`);
-    }
-    await sleep(200);
-  }
+  await poll(
+    async () => {
+      if (!isAlive(pid)) {
+        throw new FlinkYarnError(
+          'MINICLUSTER_FAILED',
+          `ZooKeeper exited during start; see ${join(stateDir, 'logs', 'zookeeper.out')}.`,
+        );
+      }
+      return (await fourLetterWord('127.0.0.1', port, 'ruok').catch(() => '')) === 'imok' ? true : undefined;
+    },
+    {
+      intervalMs: 200,
+      timeoutMs: 60_000,
+      onTimeout: async () => {
+        await terminate(pid, 5_000);
+        return new FlinkYarnError('MINICLUSTER_FAILED', `ZooKeeper did not answer on port ${port} within 60 s.`);
+      },
+    },
+  );
   onEvent({ kind: 'service-ready', service: 'zookeeper', ms: Date.now() - began, detail: `localhost:${port}` });
   return { name: 'zookeeper', pid };
 }
@@ -265,22 +270,13 @@ async function startYarnAndHdfs(
     ],
     { cwd: stateDir, stdoutFile, stderrFile, env: o.env },
   );
-  const deadline = Date.now() + o.timeoutMs;
-  for (;;) {
-    const line = readFileSync(stdoutFile, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('MINICLUSTER READY '));
-    if (line !== undefined) {
-      const ready = JSON.parse(line.slice('MINICLUSTER READY '.length)) as ReadyLine;
-      o.onEvent({
-        kind: 'service-ready',
-        service: 'minicluster',
-        ms: Date.now() - began,
-        detail: `${ready.rm} (Hadoop ${ready.hadoopVersion})`,
-      });
-      return { pid, ready };
-    }
-    if (!isAlive(pid)) {
+  const ready = await poll(
+    async () => {
+      const line = readFileSync(stdoutFile, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('MINICLUSTER READY '));
+      if (line !== undefined) return JSON.parse(line.slice('MINICLUSTER READY '.length)) as ReadyLine;
+      if (isAlive(pid)) return undefined;
       const failed = readFileSync(stderrFile, 'utf8')
         .split('\n')
         .find((l) => l.startsWith('MINICLUSTER FAILED'));
@@ -288,16 +284,26 @@ async function startYarnAndHdfs(
         'MINICLUSTER_FAILED',
         `The YARN/HDFS minicluster exited during start: ${failed ?? 'no reason given'}. See ${join(stateDir, 'logs')}.`,
       );
-    }
-    if (Date.now() > deadline) {
-      await terminate(pid, 10_000);
-      throw new FlinkYarnError(
-        'MINICLUSTER_FAILED',
-        `The minicluster was not ready within ${o.timeoutMs / 1000} s; see ${join(stateDir, 'logs')}.`,
-      );
-    }
-    await sleep(250);
-  }
+    },
+    {
+      intervalMs: 250,
+      timeoutMs: o.timeoutMs,
+      onTimeout: async () => {
+        await terminate(pid, 10_000);
+        return new FlinkYarnError(
+          'MINICLUSTER_FAILED',
+          `The minicluster was not ready within ${o.timeoutMs / 1000} s; see ${join(stateDir, 'logs')}.`,
+        );
+      },
+    },
+  );
+  o.onEvent({
+    kind: 'service-ready',
+    service: 'minicluster',
+    ms: Date.now() - began,
+    detail: `${ready.rm} (Hadoop ${ready.hadoopVersion})`,
+  });
+  return { pid, ready };
 }
 
 /** The contract's readiness: the RM says ACTIVE, WebHDFS answers, ZooKeeper answers. */
@@ -315,7 +321,7 @@ async function probeAll(
   const cluster = await client.clusterInfo();
   if (cluster.haState !== 'ACTIVE')
     throw new FlinkYarnError('MINICLUSTER_FAILED', `the ResourceManager is ${cluster.haState}, not ACTIVE`);
-  const user = env.HADOOP_USER_NAME ?? env.USER ?? 'root';
+  const user = hadoopUser({ env, osUser: () => env.USER ?? 'root' });
   const res = await fetch(`${info.webhdfs}/webhdfs/v1/?op=GETFILESTATUS&user.name=${encodeURIComponent(user)}`, {
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { poll } from '../../async/poll.js';
+import { FlinkYarnError } from '../../errors/index.js';
 
 /** Starts a long-running process detached from us, with stdout and stderr in files. */
 export function spawnDetached(
@@ -18,7 +20,14 @@ export function spawnDetached(
       stdio: ['ignore', out, err],
     });
     child.unref();
-    if (child.pid === undefined) throw new Error(`${command} did not start`);
+    // Without a pid, spawn also emits 'error' (ENOENT, EACCES) a tick later: unheard, it would
+    // crash the process instead of letting this typed error through.
+    child.once('error', () => undefined);
+    if (child.pid === undefined)
+      throw new FlinkYarnError(
+        'MINICLUSTER_FAILED',
+        `${command} did not start; check that it exists and is executable.`,
+      );
     return child.pid;
   } finally {
     closeSync(out);
@@ -48,14 +57,21 @@ export function commandLine(pid: number): string | undefined {
 export async function terminate(pid: number, graceMs: number): Promise<boolean> {
   if (!isAlive(pid)) return false;
   signal(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return false;
-    await sleep(100);
-  }
+  if (await exited(pid, { intervalMs: 100, timeoutMs: graceMs })) return false;
   signal(pid, 'SIGKILL');
-  while (isAlive(pid)) await sleep(50);
+  await exited(pid, { intervalMs: 50 });
   return true;
+}
+
+/** Whether `pid` is gone within `timeoutMs` (waits for ever without one). */
+async function exited(pid: number, o: { intervalMs: number; timeoutMs?: number }): Promise<boolean> {
+  const late = new Error('still running');
+  try {
+    return await poll(async () => (isAlive(pid) ? undefined : true), { ...o, onTimeout: () => late });
+  } catch (e) {
+    if (e === late) return false;
+    throw e;
+  }
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

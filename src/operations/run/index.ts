@@ -1,7 +1,7 @@
-import { hostname } from 'node:os';
-import { FlinkRestClient, failureFromLog, rootCause, TERMINAL_JOB_STATES } from '../../flink/rest-client.js';
-import { axiosTransport } from '../../http/axios-transport.js';
-import { hdfsEndpoints, WebHdfsClient } from '../../hdfs/webhdfs-client.js';
+import { poll } from '../../async/poll.js';
+import { failureFromLog, rootCause, TERMINAL_JOB_STATES } from '../../flink/rest-client.js';
+import type { HttpTransport } from '../../http/transport.js';
+import type { ClusterContext } from '../../context/index.js';
 import type { FinalStatus, YarnAppState } from '../../yarn/model.js';
 import { TERMINAL_STATES } from '../../yarn/model.js';
 import type { ResourceManagerClient, RmEvent } from '../../yarn/rm-client.js';
@@ -68,8 +68,8 @@ export interface JobOutcome {
 export async function watchApplication(options: WatchOptions): Promise<JobOutcome> {
   const id = checkApplicationId(options.applicationId);
   const onEvent = options.onEvent ?? (() => undefined);
-  const { client, hadoop, user } = connectYarn({ ...options, onEvent });
-  const transport = axiosTransport();
+  const { client, context } = connectYarn({ ...options, onEvent });
+  const transport = context.transport;
   const jobs = new Map<string, { id: string; name: string; state: string }>();
   let cause: string | null = null;
   let lastState: YarnAppState | undefined = options.knownState;
@@ -80,9 +80,9 @@ export async function watchApplication(options: WatchOptions): Promise<JobOutcom
   void options.interrupt?.then((how) => {
     interrupted = how;
   });
-  const pollMs = options.pollMs ?? 500;
 
-  for (;;) {
+  // One look: YARN's state, then the JobManager's jobs; an interrupt is acted on here.
+  const look = async (): Promise<JobOutcome | undefined> => {
     const app = await client.app(id);
     const rest = restAddressOf(app);
     if (app.state !== lastState) {
@@ -111,12 +111,12 @@ export async function watchApplication(options: WatchOptions): Promise<JobOutcom
     });
     if (TERMINAL_STATES.includes(app.state)) {
       if (app.finalStatus !== 'SUCCEEDED' && cause === null) cause = await causeFromLog(client, id, transport);
-      await removeStaging(options.stagingDir, hadoop, user, onEvent, transport);
+      await removeStaging(options.stagingDir, context, onEvent);
       return outcome(cancelSent ? 'cancelled' : 'ended');
     }
     if (interrupted === 'detach') return outcome('detached');
     if (rest !== null) {
-      const flink = new FlinkRestClient(rest, transport);
+      const flink = context.flinkRest(rest);
       for (const job of (await flink.jobs()) ?? []) {
         const known = jobs.get(job.id);
         if (known?.state !== job.state) {
@@ -141,8 +141,9 @@ export async function watchApplication(options: WatchOptions): Promise<JobOutcom
       onEvent({ kind: 'cancelling', how: 'yarn' });
       await killOnYarn(client, id);
     }
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+    return undefined;
+  };
+  return poll(look, { intervalMs: options.pollMs ?? 500 });
 }
 
 async function killOnYarn(client: ResourceManagerClient, id: string): Promise<void> {
@@ -153,7 +154,7 @@ async function killOnYarn(client: ResourceManagerClient, id: string): Promise<vo
 async function causeFromLog(
   client: ResourceManagerClient,
   id: string,
-  transport: ReturnType<typeof axiosTransport>,
+  transport: HttpTransport,
 ): Promise<string | null> {
   try {
     const attempts = await client.appAttempts(id);
@@ -181,14 +182,12 @@ async function causeFromLog(
 /** Flink removes its staging directory when it shuts down by itself; after a kill, this does. */
 async function removeStaging(
   stagingDir: string | null | undefined,
-  hadoop: Parameters<typeof hdfsEndpoints>[0],
-  user: string,
+  context: ClusterContext,
   onEvent: (e: WatchEvent) => void,
-  transport: ReturnType<typeof axiosTransport>,
 ): Promise<void> {
   if (!stagingDir) return;
   try {
-    const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(hadoop, hostname()), user, transport });
+    const hdfs = context.webHdfs();
     if (await hdfs.delete(stagingDir, true)) onEvent({ kind: 'cleanup', detail: `removed ${stagingDir}` });
   } catch (e) {
     onEvent({ kind: 'cleanup', detail: `could not remove ${stagingDir}: ${(e as Error).message}` });

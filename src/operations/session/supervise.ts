@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { hdfsEndpoints, WebHdfsClient } from '../../hdfs/webhdfs-client.js';
+import { poll, type PollTick } from '../../async/poll.js';
+import { InterruptedError } from '../../errors/index.js';
 import type { YarnAppState } from '../../yarn/model.js';
 import type { RmEvent } from '../../yarn/rm-client.js';
 import { TERMINAL_STATES } from '../../yarn/model.js';
@@ -52,7 +52,7 @@ export type SuperviseOutcome =
 export async function superviseSession(options: SuperviseOptions): Promise<SuperviseOutcome> {
   const id = checkApplicationId(options.applicationId);
   const onEvent = options.onEvent ?? (() => undefined);
-  const { client, hadoop, user } = connectYarn({ ...options, onEvent });
+  const { client, context } = connectYarn({ ...options, onEvent });
   const first = await client.app(id);
   onEvent({ kind: 'attached', applicationId: id, restAddress: restAddressOf(first), owned: options.owned });
   let last: YarnAppState = first.state;
@@ -64,7 +64,7 @@ export async function superviseSession(options: SuperviseOptions): Promise<Super
     onEvent({ kind: 'cleanup', detail: `application ${id} is ${state}` });
     if (options.stagingDir) {
       try {
-        const hdfs = new WebHdfsClient({ endpoints: hdfsEndpoints(hadoop, hostname()), user });
+        const hdfs = context.webHdfs();
         await hdfs.delete(options.stagingDir, true);
         onEvent({ kind: 'cleanup', detail: `removed ${options.stagingDir}` });
       } catch (e) {
@@ -78,42 +78,81 @@ export async function superviseSession(options: SuperviseOptions): Promise<Super
     return state;
   };
 
-  type Wake = { kind: 'line'; line: string | null } | { kind: 'interrupt' } | { kind: 'tick' };
-  const lines = options.commands[Symbol.asyncIterator]();
-  let pendingLine: Promise<Wake> | null = null;
-  const nextLine = (): Promise<Wake> =>
-    (pendingLine ??= lines.next().then((r) => ({ kind: 'line' as const, line: r.done === true ? null : r.value })));
-  const interrupt = options.interrupted.then(() => ({ kind: 'interrupt' as const }));
-  let stdinOpen = true;
+  const typed = typedLines(options.commands);
+  const interrupt = new AbortController();
+  void options.interrupted.then(() => interrupt.abort());
 
-  for (;;) {
-    const tick = new Promise<Wake>((r) => setTimeout(() => r({ kind: 'tick' }), options.pollMs ?? 3_000));
-    const wake = await Promise.race([interrupt, tick, ...(stdinOpen ? [nextLine()] : [])]);
-    if (wake.kind === 'interrupt') {
-      if (!options.owned) return { kind: 'interrupted', shutDown: false, state: last };
-      return { kind: 'interrupted', shutDown: true, state: await shutDown('interrupt') };
-    }
-    if (wake.kind === 'line') {
-      pendingLine = null;
-      if (wake.line === null) {
-        stdinOpen = false;
-        continue;
-      }
-      const command = wake.line.trim().toLowerCase();
+  const look = async ({ attempt }: PollTick): Promise<SuperviseOutcome | undefined> => {
+    const line = typed.take();
+    if (line === null) return undefined; // stdin closed: that does not stop the session
+    if (line !== undefined) {
+      const command = line.trim().toLowerCase();
       if (command === 'stop' || command === 'quit' || command === 'exit')
         return { kind: 'stopped', state: await shutDown('stop') };
       if (command === 'help' || command === '?') onEvent({ kind: 'help' });
       else if (command !== '') onEvent({ kind: 'unknown-command', command });
-      continue;
+      return undefined;
     }
+    if (attempt === 0) return undefined; // the attach above was this look
     const app = await client.app(id);
     if (app.state !== last) {
       last = app.state;
       onEvent({ kind: 'state', state: last });
     }
-    if (TERMINAL_STATES.includes(app.state)) {
-      if (options.propertiesFile) rmSync(options.propertiesFile, { force: true });
-      return { kind: 'ended', state: app.state, diagnostics: app.diagnostics };
-    }
+    if (!TERMINAL_STATES.includes(app.state)) return undefined;
+    if (options.propertiesFile) rmSync(options.propertiesFile, { force: true });
+    return { kind: 'ended', state: app.state, diagnostics: app.diagnostics };
+  };
+
+  try {
+    return await poll(look, { intervalMs: options.pollMs ?? 3_000, signal: interrupt.signal, wake: typed.wake });
+  } catch (e) {
+    if (!(e instanceof InterruptedError && interrupt.signal.aborted)) throw e;
+    if (!options.owned) return { kind: 'interrupted', shutDown: false, state: last };
+    return { kind: 'interrupted', shutDown: true, state: await shutDown('interrupt') };
   }
+}
+
+/**
+ * The user's lines, read one at a time. A line (or the end of input) ends the pause at once; the
+ * look that follows takes it in place of asking the RM, and the next pause is a full one.
+ */
+function typedLines(commands: AsyncIterable<string>): {
+  /** For poll: aborts when a line arrives; none once input has ended. */
+  wake(): AbortSignal | undefined;
+  /** The line that arrived, once; null once at the end of input; undefined when none. */
+  take(): string | null | undefined;
+} {
+  const lines = commands[Symbol.asyncIterator]();
+  let arrived: { line: string | null } | { error: unknown } | undefined;
+  let reading: AbortController | undefined;
+  let ended = false;
+  return {
+    wake() {
+      if (ended) return undefined;
+      if (reading === undefined && arrived === undefined) {
+        const read = new AbortController();
+        reading = read;
+        const settle = (input: NonNullable<typeof arrived>): void => {
+          arrived = input;
+          reading = undefined;
+          read.abort();
+        };
+        void lines.next().then(
+          (r) => settle({ line: r.done === true ? null : r.value }),
+          (error: unknown) => settle({ error }),
+        );
+        return read.signal;
+      }
+      return reading?.signal ?? AbortSignal.abort();
+    },
+    take() {
+      const input = arrived;
+      arrived = undefined;
+      if (input === undefined) return undefined;
+      if ('error' in input) throw input.error;
+      if (input.line === null) ended = true;
+      return input.line;
+    },
+  };
 }

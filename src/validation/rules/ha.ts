@@ -3,6 +3,7 @@ import { parseHostPort, parseList } from '../../config/values/lists.js';
 import { parsePortSpec } from '../../config/values/ports.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
+import { lenientFlag, zooKeeperLoginContextListed, zooKeeperSaslDisabled } from '../../policy/kerberos.js';
 import { at, describeEntry, type RuleContext } from '../context.js';
 
 /** A mode that is neither a known one nor a factory class name stops Flink at start-up. */
@@ -58,10 +59,7 @@ export function zookeeperQuorumValid(ctx: RuleContext): Diagnostic[] {
 export function quorumMembers(quorum: string): string[] {
   const slash = quorum.indexOf('/');
   const hosts = slash < 0 ? quorum : quorum.slice(0, slash);
-  return hosts
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  return parseList(hosts);
 }
 
 /** HA needs somewhere to persist JobManager metadata. */
@@ -169,7 +167,7 @@ export function zookeeperCreatorAclIdentity(ctx: RuleContext): Diagnostic[] {
   if (ctx.ha.kind !== 'zookeeper') return [];
   const flink = ctx.config.flink;
   if (flink.string(OPTIONS.zkAcl)?.trim().toLowerCase() !== 'creator') return [];
-  if (flink.string(OPTIONS.zkSaslDisable)?.trim().toLowerCase() === 'true') {
+  if (zooKeeperSaslDisabled(flink, lenientFlag)) {
     return [
       diagnostic(
         'error',
@@ -181,9 +179,7 @@ export function zookeeperCreatorAclIdentity(ctx: RuleContext): Diagnostic[] {
   }
   const authKey = OPTIONS.zkAuthorization.key;
   const authorization = flink.entries().some((e) => e.key === authKey || e.key.startsWith(`${authKey}.`));
-  const contexts = parseList(flink.string(OPTIONS.kerberosLoginContexts) ?? '');
-  const sasl = contexts.includes((flink.string(OPTIONS.zkSaslLoginContextName) ?? 'Client').trim());
-  if (authorization || sasl) return [];
+  if (authorization || zooKeeperLoginContextListed(flink)) return [];
   return [
     diagnostic(
       'warning',

@@ -1,8 +1,14 @@
 import type { FlinkConfiguration } from '../../config/flink/configuration.js';
 import { DEPRECATED_KEYS, OPTIONS, type FlinkOption } from '../../config/flink/options.js';
-import { parseList } from '../../config/values/lists.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
+import {
+  kerberosConfigured,
+  kerberosLoginContexts,
+  lenientFlag,
+  zooKeeperLoginContext,
+  zooKeeperSaslDisabled,
+} from '../../policy/kerberos.js';
 import { at, describeEntry, entryWhere, type RuleContext } from '../context.js';
 
 /** A deprecated key still works, but loses to the current one and may vanish in a later Flink. */
@@ -86,11 +92,10 @@ function read(flink: FlinkConfiguration, option: FlinkOption, kind: Kind): unkno
 export function zookeeperSaslLoginContext(ctx: RuleContext): Diagnostic[] {
   if (ctx.ha.kind !== 'zookeeper') return [];
   const flink = ctx.config.flink;
-  const kerberos = flink.isSet(OPTIONS.kerberosKeytab) || flink.isSet(OPTIONS.kerberosPrincipal);
-  if (!kerberos) return [];
-  if (flink.string(OPTIONS.zkSaslDisable)?.trim().toLowerCase() === 'true') return [];
-  const name = (flink.string(OPTIONS.zkSaslLoginContextName) ?? 'Client').trim();
-  const contexts = parseList(flink.string(OPTIONS.kerberosLoginContexts) ?? '');
+  if (!kerberosConfigured(flink)) return [];
+  if (zooKeeperSaslDisabled(flink, lenientFlag)) return [];
+  const name = zooKeeperLoginContext(flink);
+  const contexts = kerberosLoginContexts(flink);
   if (contexts.includes(name)) return [];
   const listed = contexts.length === 0 ? 'is not set' : `is '${contexts.join(',')}'`;
   return [

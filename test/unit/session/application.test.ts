@@ -4,10 +4,9 @@ import {
   applicationJobId,
   buildSessionPlan,
   encodeListOption,
-  maskProgramArgs,
-  publicPlan,
   type SessionPlanInput,
 } from '../../../src/session/plan.js';
+import { maskProgramArgs, publicPlan } from '../../../src/session/public-plan.js';
 import { failureFromLog, rootCause } from '../../../src/flink/rest-client.js';
 import { splitRunArgs } from '../../../src/cli/main.js';
 import { HA, model } from '../validation/helpers.js';
@@ -54,13 +53,8 @@ function input(overrides: Partial<SessionPlanInput> & { flink?: string } = {}): 
 }
 
 const env = (plan: ReturnType<typeof buildSessionPlan>) =>
-  Object.fromEntries(
-    (
-      plan.submission['am-container-spec'] as { environment: { entry: { key: string; value: string }[] } }
-    ).environment.entry.map((e) => [e.key, e.value]),
-  );
-const command = (plan: ReturnType<typeof buildSessionPlan>) =>
-  (plan.submission['am-container-spec'] as { commands: { command: string } }).commands.command;
+  Object.fromEntries(plan.submission['am-container-spec']!.environment.entry.map((e) => [e.key, e.value]));
+const command = (plan: ReturnType<typeof buildSessionPlan>) => plan.submission['am-container-spec']!.commands.command;
 
 describe('application mode (flink-yarn run)', () => {
   it('starts the application entrypoint with the keys it reads', () => {
@@ -138,8 +132,8 @@ describe('application mode (flink-yarn run)', () => {
     ]);
     const shown = publicPlan(
       buildSessionPlan(input({ program: { jarPath: '/j.jar', args: ['--secret', 'hunter2'] } })),
-    ) as { program: { args: string[]; entrypoint: string } };
-    expect(shown.program.entrypoint).toBe('application');
+    );
+    expect(shown.program!.entrypoint).toBe('application');
     expect(JSON.stringify(shown)).not.toContain('hunter2');
   });
 

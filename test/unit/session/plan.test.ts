@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { descriptor, type StagedResource } from '../../../src/session/am-container.js';
 import { jobManagerMemory, memoryDynamicArgs } from '../../../src/session/memory.js';
-import { buildSessionPlan, publicPlan, stringifyScalars, type SessionPlanInput } from '../../../src/session/plan.js';
-import { policyFor, VERSION_POLICY } from '../../../src/session/version-policy.js';
+import { buildSessionPlan, stringifyScalars, type SessionPlanInput } from '../../../src/session/plan.js';
+import { publicPlan } from '../../../src/session/public-plan.js';
+import { policyFor, VERSION_POLICY } from '../../../src/policy/yarn-version.js';
 import { HA, model } from '../validation/helpers.js';
 
 const resources: StagedResource[] = [
@@ -83,11 +84,7 @@ function input(overrides: Partial<SessionPlanInput> & { flink?: string; cap?: st
 }
 
 const env = (plan: ReturnType<typeof buildSessionPlan>) =>
-  Object.fromEntries(
-    (
-      plan.submission['am-container-spec'] as { environment: { entry: { key: string; value: string }[] } }
-    ).environment.entry.map((e) => [e.key, e.value]),
-  );
+  Object.fromEntries(plan.submission['am-container-spec']!.environment.entry.map((e) => [e.key, e.value]));
 
 describe('the version policy table', () => {
   it.each([
@@ -256,7 +253,7 @@ describe('buildSessionPlan', () => {
     expect(e.HADOOP_USER_NAME).toBe('alice');
     expect(e.MY_VAR).toBe('1');
     expect(e.CLASSPATH!.startsWith(`${e._FLINK_CLASSPATH}:$HADOOP_CONF_DIR`)).toBe(true);
-    const command = (plan.submission['am-container-spec'] as { commands: { command: string } }).commands.command;
+    const command = plan.submission['am-container-spec']!.commands.command;
     expect(command).toMatch(
       /^\$JAVA_HOME\/bin\/java -Xmx1073741824 -Xms1073741824 -XX:MaxMetaspaceSize=268435456 --add-exports=/,
     );

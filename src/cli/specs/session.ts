@@ -1,0 +1,19 @@
+import { DEPLOYMENT_FLAGS } from '../flags.js';
+import type { CommandSpec, OptionsOf } from '../spec.js';
+
+export const session = {
+  name: 'session',
+  describe: "Deploy a Flink session cluster on YARN (yarn-session: the same flags as Flink's yarn-session.sh)",
+  flags: [
+    ...DEPLOYMENT_FLAGS,
+    {
+      name: 'applicationId',
+      type: 'string',
+      short: '-id',
+      describe: 'an existing session (with --dry-run: the id to plan for)',
+    },
+    { name: 'detached', alias: 'd', type: 'boolean', default: false, describe: 'return once the session is RUNNING' },
+  ],
+} as const satisfies CommandSpec;
+
+export type SessionArgs = OptionsOf<typeof session.flags>;

@@ -1,0 +1,171 @@
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { ConfigModel } from '../../config/assemble.js';
+import { OPTIONS } from '../../config/flink/options.js';
+import { parseList } from '../../config/values/lists.js';
+import type { ClusterContext } from '../../context/index.js';
+import type { Diagnostic } from '../../diagnostics/index.js';
+import { UsageError } from '../../errors/index.js';
+import { defaultFsUri } from '../../hdfs/webhdfs-client.js';
+import type { Entrypoint, StagedResource } from '../../session/am-container.js';
+import {
+  buildSessionPlan,
+  decideDeployment,
+  readUserJarInclusion,
+  type ProgramSpec,
+  type SessionPlan,
+  type SessionPlanInput,
+} from '../../session/plan.js';
+import { readDistribution, type FlinkDistribution } from './dist.js';
+import type { StageFile } from './staging.js';
+import type { ProgramOptions, SessionOptions } from './types.js';
+
+/** Flink's own application names per entrypoint. */
+const DEFAULT_NAMES: Record<Entrypoint, string> = {
+  session: 'Flink session cluster',
+  application: 'Flink Application Cluster',
+  job: 'Flink per-job cluster',
+};
+/** A dry run plans even without a Hadoop configuration, on this file system. */
+const PLACEHOLDER_FS = 'hdfs://namenode:8020';
+/** Before YARN allocates one, plans use this id. */
+export const PLACEHOLDER_APPLICATION_ID = 'application_0000000000000_0000';
+
+/** Where a plan is made for: the application, the cluster's version and limits, the user's HDFS home. */
+export interface PlanTarget {
+  readonly applicationId: string;
+  readonly hadoopVersion: string;
+  readonly homeDir: string;
+  readonly maximumCapability?: { memory: number; vCores: number } | undefined;
+}
+
+/** What a deployment knows before it talks to any cluster: its local files, and how to plan. */
+export interface PreparedDeployment {
+  readonly user: string;
+  readonly entrypoint: Entrypoint;
+  readonly dist: FlinkDistribution;
+  /** The user jar and JobGraph (application and per-job clusters). */
+  readonly programFiles: readonly StageFile[];
+  readonly defaultFs: string;
+  /** Flink 2.x reads only config.yaml (standard YAML); 1.x reads flink-conf.yaml. */
+  readonly configName: 'config.yaml' | 'flink-conf.yaml';
+  readonly standardYaml: boolean;
+  readonly config: ConfigModel;
+  /** The full plan, with the resources as staged (or, before staging, as they will be). */
+  plan(target: PlanTarget, resources?: readonly StagedResource[]): SessionPlan;
+  /** The plan's decisions and findings, without the submission body. */
+  decide(target: PlanTarget): ReturnType<typeof decideDeployment>;
+}
+
+/** Reads the distribution and the program's files and fixes everything the plan needs but the cluster. */
+export function prepareDeployment(options: SessionOptions, context: ClusterContext): PreparedDeployment {
+  const { config, env, cwd, flinkDir } = context.configuration;
+  const user = context.requireUser();
+  const flinkHome = options.flinkHome ?? env.FLINK_HOME;
+  if (flinkHome === undefined)
+    throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
+  const shipFiles = [...(options.shipFiles ?? []), ...parseList(config.flink.string(OPTIONS.shipFiles) ?? '', /[;,]/)];
+  const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir!.dir, distJar: options.distJar, shipFiles });
+  const entrypoint: Entrypoint =
+    options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';
+  const program = options.program === undefined ? undefined : programFiles(options.program, cwd, config);
+  let defaultFs: string;
+  try {
+    defaultFs = defaultFsUri(config.hadoop);
+  } catch (e) {
+    if (options.dryRun !== true) throw e;
+    defaultFs = PLACEHOLDER_FS;
+  }
+  const standardYaml = /^[2-9]\./.test(dist.version);
+  const configName = standardYaml ? 'config.yaml' : 'flink-conf.yaml';
+  const fsNote: Diagnostic[] =
+    defaultFs === PLACEHOLDER_FS
+      ? [
+          {
+            severity: 'info',
+            code: 'DEFAULT_FS_PLACEHOLDER',
+            message: `No hdfs:// fs.defaultFS is configured; the plan uses ${PLACEHOLDER_FS} in its resource URLs.`,
+          },
+        ]
+      : [];
+  const localFiles: readonly StageFile[] = [
+    ...dist.files,
+    ...(program?.files ?? []),
+    { key: configName, path: '', size: 0, role: 'config' },
+  ];
+  const input = (target: PlanTarget, resources: readonly StagedResource[]): SessionPlanInput => ({
+    config,
+    hadoopVersion: target.hadoopVersion,
+    applicationId: target.applicationId,
+    entrypoint,
+    flinkVersion: dist.version,
+    zookeeperNamespace: options.zookeeperNamespace,
+    detached: options.detached,
+    user,
+    defaultFs,
+    homeDir: target.homeDir,
+    resources,
+    maximumCapability: target.maximumCapability,
+    defaultName: DEFAULT_NAMES[entrypoint],
+    program: program?.spec,
+  });
+  // Before staging, each file is planned where the application's directory will hold it.
+  const unstaged = (target: PlanTarget): StagedResource[] =>
+    localFiles.map((f) => ({
+      key: f.key,
+      uri: `${defaultFs}${target.homeDir}/.flink/${target.applicationId}/${f.key}`,
+      size: f.size,
+      modificationTime: 0,
+      visibility: 'APPLICATION',
+      type: 'FILE',
+      role: f.role,
+    }));
+  const withNote = <T extends { diagnostics: readonly Diagnostic[] }>(p: T): T =>
+    fsNote.length === 0 ? p : { ...p, diagnostics: [...p.diagnostics, ...fsNote] };
+  return {
+    user,
+    entrypoint,
+    dist,
+    programFiles: program?.files ?? [],
+    defaultFs,
+    configName,
+    standardYaml,
+    config,
+    plan: (target, resources) => withNote(buildSessionPlan(input(target, resources ?? unstaged(target)))),
+    decide: (target) => withNote(decideDeployment(input(target, []))),
+  };
+}
+
+/** The user jar (and JobGraph) to stage, keyed where Flink's entrypoints look for them. */
+function programFiles(
+  program: ProgramOptions,
+  cwd: string,
+  config: { flink: ConfigModel['flink'] },
+): { spec: ProgramSpec; files: StageFile[] } {
+  const file = (path: string, what: string): { path: string; size: number } => {
+    const absolute = resolve(cwd, path);
+    let stat;
+    try {
+      stat = statSync(absolute);
+    } catch {
+      throw new UsageError(`The ${what} ${absolute} does not exist.`);
+    }
+    if (!stat.isFile()) throw new UsageError(`The ${what} ${absolute} is not a file.`);
+    return { path: absolute, size: stat.size };
+  };
+  const jar = file(program.jar, 'job jar');
+  // With DISABLED the entrypoint loads the jar from usrlib/; otherwise from its working directory.
+  const dir = readUserJarInclusion(config.flink).userJarInclusion === 'DISABLED' ? 'usrlib/' : '';
+  const files: StageFile[] = [{ key: `${dir}${basename(jar.path)}`, ...jar, role: 'user' }];
+  if (program.jobGraph !== undefined)
+    files.push({ key: 'job.graph', ...file(program.jobGraph, 'JobGraph file'), role: 'job-graph' });
+  return {
+    spec: {
+      jarPath: jar.path,
+      mainClass: program.mainClass,
+      args: program.args ?? [],
+      parallelism: program.parallelism,
+    },
+    files,
+  };
+}
