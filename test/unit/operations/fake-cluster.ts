@@ -186,3 +186,31 @@ export function fakeInstallation(flinkConf: Record<string, string>): {
   mkdirSync(propertiesDir);
   return { flinkHome, flinkConfDir, yarnConfDir, propertiesDir };
 }
+
+/**
+ * One RM with one application, which is `apps[n]` at the n-th look (the last repeats); a kill ends
+ * it KILLED. For the watchers (attached session, attached run) that only look and kill.
+ */
+export function scriptedRm(
+  id: string,
+  apps: readonly { state: string; finalStatus?: string; diagnostics?: string }[],
+): HttpTransport & { sent: HttpRequest[] } {
+  const sent: HttpRequest[] = [];
+  let killed = false;
+  let looks = 0;
+  return {
+    sent,
+    async request(req) {
+      sent.push(req);
+      if (req.method === 'PUT') {
+        killed = true;
+        return json({ state: 'KILLED' });
+      }
+      if (req.url.includes('/appattempts')) return json({ appAttempts: { appAttempt: [{ id: 1 }] } });
+      const app = killed
+        ? { state: 'KILLED', finalStatus: 'KILLED', diagnostics: '' }
+        : apps[Math.min(looks++, apps.length - 1)]!;
+      return json({ app: { id, diagnostics: '', ...app } });
+    },
+  };
+}

@@ -2,32 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { HttpRequest, HttpTransport } from '../../../src/http/transport.js';
 import { superviseSession, type SuperviseEvent } from '../../../src/operations/session/supervise.js';
-import { json } from '../http/responses.js';
+import type { HttpTransport } from '../../../src/http/transport.js';
+import { scriptedRm } from './fake-cluster.js';
 
 const ID = 'application_1_0001';
 const cwd = mkdtempSync(join(tmpdir(), 'supervise-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-/** One RM whose application is in `states[n]` at the n-th GET (the last one repeats); a kill ends it. */
-function rm(states: string[]): HttpTransport & { sent: HttpRequest[] } {
-  const sent: HttpRequest[] = [];
-  let killed = false;
-  return {
-    sent,
-    async request(req) {
-      sent.push(req);
-      if (req.method === 'PUT') {
-        killed = true;
-        return json({ state: 'KILLED' });
-      }
-      const gets = sent.filter((r) => r.method === 'GET').length;
-      const state = killed ? 'KILLED' : states[Math.min(gets, states.length) - 1]!;
-      return json({ app: { id: ID, state, diagnostics: `it is ${state}` } });
-    },
-  };
-}
+/** The application is in `states[n]` at the n-th look (the last one repeats); a kill ends it. */
+const rm = (states: string[]) =>
+  scriptedRm(
+    ID,
+    states.map((state) => ({ state, diagnostics: `it is ${state}` })),
+  );
 
 /** Lines the test types, one at a time; `end()` closes the input. */
 function keyboard(): AsyncIterable<string> & { type(line: string): void; end(): void } {

@@ -2,33 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { HttpRequest, HttpTransport } from '../../../src/http/transport.js';
 import { watchApplication, type WatchEvent } from '../../../src/operations/run/index.js';
-import { json } from '../http/responses.js';
+import type { HttpTransport } from '../../../src/http/transport.js';
+import { scriptedRm } from './fake-cluster.js';
 
 const ID = 'application_1_0001';
 const cwd = mkdtempSync(join(tmpdir(), 'watch-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-/** One RM whose application is `apps[n]` at the n-th look (the last repeats); a kill ends it KILLED. */
-function rm(apps: { state: string; finalStatus: string }[]): HttpTransport & { sent: HttpRequest[] } {
-  const sent: HttpRequest[] = [];
-  let killed = false;
-  let looks = 0;
-  return {
-    sent,
-    async request(req) {
-      sent.push(req);
-      if (req.method === 'PUT') {
-        killed = true;
-        return json({ state: 'KILLED' });
-      }
-      if (req.url.includes('/appattempts')) return json({ appAttempts: { appAttempt: [{ id: 1 }] } });
-      const app = killed ? { state: 'KILLED', finalStatus: 'KILLED' } : apps[Math.min(looks++, apps.length - 1)]!;
-      return json({ app: { id: ID, ...app, diagnostics: '' } });
-    },
-  };
-}
+/** The application is `apps[n]` at the n-th look (the last repeats); a kill ends it KILLED. */
+const rm = (apps: { state: string; finalStatus: string }[]) => scriptedRm(ID, apps);
 
 function watch(transport: HttpTransport, interrupt?: Promise<'cancel' | 'detach'>) {
   const events: WatchEvent[] = [];
