@@ -25,12 +25,24 @@ function loadCli(options = {}) {
   return { cli: module.exports, script };
 }
 
-function run(argv) {
-  loadCli()
-    .cli.main(argv)
-    .then((code) => {
-      process.exitCode = code;
-    });
+// main handles its own errors and output; what is left is an installation that cannot load, which
+// gets one line too (the contract has no stack traces), and exit 1.
+function fail(e) {
+  process.stderr.write(`flink-yarn: cannot start: ${e && e.message ? e.message : e} [INTERNAL]\n`);
+  process.exitCode = 1;
+}
+
+function run(argv, program) {
+  let cli;
+  try {
+    cli = loadCli().cli;
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  cli.main(argv, undefined, program).then((code) => {
+    process.exitCode = code;
+  }, fail);
 }
 
 module.exports = { loadCli, run };

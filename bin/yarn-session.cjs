@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-// yarn-session [flags] is exactly flink-yarn session [flags].
-require('./load.cjs').run(['session', ...process.argv.slice(2)]);
+// yarn-session [flags] is exactly flink-yarn session [flags]; its help names it yarn-session.
+require('./load.cjs').run(process.argv.slice(2), 'yarn-session');

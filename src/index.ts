@@ -11,7 +11,8 @@ export { readYarnSite, type YarnSite } from './config/hadoop/yarn-site.js';
 export { parseLegacyFlinkConf } from './config/flink/legacy.js';
 export { parseStandardYaml } from './config/flink/yaml.js';
 export { FlinkConfiguration } from './config/flink/configuration.js';
-export { OPTIONS, isSensitiveKey } from './config/flink/options.js';
+export { OPTIONS } from './config/flink/options.js';
+export { isSensitiveKey, maskValue, maskProgramArgs, MASK } from './config/secrets.js';
 export { parseMasters } from './config/files/masters.js';
 export { parseZooCfg } from './config/files/zoo-cfg.js';
 export { parseDuration } from './config/values/duration.js';
@@ -36,6 +37,24 @@ export {
 } from './operations/zookeeper-quorum/index.js';
 export { listApplications, describeApplication, killApplication } from './operations/applications.js';
 export { connectYarn, type YarnConnectionOptions } from './operations/yarn-context.js';
+export {
+  ClusterContext,
+  resolveConfiguration,
+  type ConnectionOptions,
+  type ConfigurationOptions,
+  type ConfigurationScope,
+} from './context/index.js';
+export { poll, systemClock, manualClock, type Clock, type PollOptions } from './async/poll.js';
+export { axiosTransport, type AxiosTransportOptions } from './http/axios-transport.js';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  TransportError,
+  type HttpTransport,
+  type HttpRequest,
+  type HttpResponse,
+} from './http/transport.js';
+export { gc, DEFAULT_GC_GRACE_MS, type GcOptions, type GcResult, type Leftover } from './operations/gc.js';
 export {
   deploySession,
   SessionPlanError,

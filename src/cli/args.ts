@@ -1,40 +1,86 @@
+import { UsageError } from '../errors/index.js';
 import { GLOBAL_FLAGS } from './flags.js';
-import { camelCase, twoLetterFlags, valueFlags } from './spec.js';
+import { camelCase, switchNames, twoLetterFlags, valueFlags } from './spec.js';
 import { run } from './specs/run.js';
 import { everyFlag } from './table.js';
 
+const FLAGS = everyFlag();
 /** yarn-session.sh's two-letter short flags, which a standard parser would read as letter groups. */
-const TWO_LETTER_FLAGS: Readonly<Record<string, string>> = twoLetterFlags(everyFlag());
+const TWO_LETTER_FLAGS: Readonly<Record<string, string>> = twoLetterFlags(FLAGS);
+/** yargs reads `--strict=maybe` as false; a switch takes true or false or nothing. */
+const SWITCHES = switchNames(FLAGS);
+/** Options before the command word that take a value: what follows them is not the command. */
+const GLOBAL_VALUED = valueFlags(GLOBAL_FLAGS);
+/** Options `run` accepts (the global ones too) that take a value: what follows them is not the jar. */
+const RUN_VALUED = valueFlags([...GLOBAL_FLAGS, ...run.flags]);
 
-/** `-Dkey=value` (Flink's spelling) becomes `-D key=value`, and `-jm` becomes `--jobManagerMemory`. */
+/** One option as yargs should read it: `-Dkey=value` (Flink's spelling) becomes `-D key=value`, `-jm` becomes `--jobManagerMemory`. */
+function normaliseOption(token: string): string[] {
+  if (token.startsWith('-D') && token.length > 2) return ['-D', token.slice(2)];
+  const eq = token.indexOf('=');
+  if (token.startsWith('-') && eq > 0) {
+    const flag = token.slice(0, eq);
+    const value = token.slice(eq + 1);
+    if (SWITCHES.has(flag.replace(/^--?/, '')) && value !== 'true' && value !== 'false') {
+      throw new UsageError(`${token}: ${flag} is a switch; give it alone, or ${flag}=true or ${flag}=false.`);
+    }
+  }
+  return [TWO_LETTER_FLAGS[token] ?? token];
+}
+
+/** The options normalised (see normaliseOption); what follows `--` is left as it is. */
 export function normaliseArgs(argv: readonly string[]): string[] {
-  return argv.flatMap((a) => {
-    if (a.startsWith('-D') && a.length > 2) return ['-D', a.slice(2)];
-    return [TWO_LETTER_FLAGS[a] ?? a];
-  });
+  const end = argv.indexOf('--');
+  if (end === -1) return argv.flatMap(normaliseOption);
+  return [...argv.slice(0, end).flatMap(normaliseOption), ...argv.slice(end)];
+}
+
+const isOption = (token: string): boolean => token.startsWith('-') && token !== '-' && token !== '--';
+
+/** Whether an option takes the next token as its value (`-p 2`, `-jm 1g`, `-dp 2`), not `-p2` or `--x=1`. */
+function takesValue(token: string, valued: ReadonlySet<string>): boolean {
+  const normalised = normaliseOption(token);
+  const flag = normalised[0]!;
+  if (normalised.length > 1 || flag.includes('=')) return false;
+  if (flag.startsWith('--')) return valued.has(camelCase(flag.slice(2)));
+  // A letter group (`-dp`): the last letter may take the next token; `-p2` carries its value.
+  const letters = flag.slice(1);
+  return /^[A-Za-z]+$/.test(letters) && valued.has(letters.slice(-1));
+}
+
+/** Where the command word is: the first token that is neither a global option nor its value. */
+function commandAt(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!isOption(token)) return i;
+    if (takesValue(token, GLOBAL_VALUED)) i++;
+  }
+  return argv.length;
 }
 
 /**
- * `run [options] JAR [program args]`, as `flink run` reads it: everything after the jar belongs
- * to the program. The jar moves right after `run` so that no list option can swallow it.
+ * What yargs parses, and `run`'s program arguments, which it must not. `run [options] JAR [args]`
+ * reads as `flink run` reads it: everything after the jar is the program's, byte for byte (`--`,
+ * `-h`, `-jm`, `-Dk=v`, empty strings), so it is taken off before anything is normalised. A `--`
+ * before the jar ends the options (the next token is the jar). The jar moves right after `run`
+ * so that no list option can swallow it.
  */
 export function splitRunArgs(argv: readonly string[]): { argv: string[]; programArgs: string[] } {
-  if (argv[0] !== 'run') return { argv: [...argv], programArgs: [] };
-  // Options `run` accepts (the global ones too) that take a value: what follows them is not the jar.
-  const valued = valueFlags([...GLOBAL_FLAGS, ...run.flags]);
-  const takesValue = (flag: string): boolean => !flag.includes('=') && valued.has(camelCase(flag.replace(/^-+/, '')));
-  for (let i = 1; i < argv.length; i++) {
+  const at = commandAt(argv);
+  if (argv[at] !== 'run') return { argv: normaliseArgs(argv), programArgs: [] };
+  const options = [...argv.slice(0, at)];
+  for (let i = at + 1; i < argv.length; i++) {
     const token = argv[i]!;
-    if (token === '--') return { argv: [...argv.slice(0, i)], programArgs: argv.slice(i + 1) };
-    if (token.startsWith('-') && token !== '-') {
-      if (takesValue(token)) i++;
+    const separator = token === '--';
+    if (!separator && isOption(token)) {
+      options.push(token);
+      if (takesValue(token, RUN_VALUED) && i + 1 < argv.length) options.push(argv[++i]!);
       continue;
     }
-    const rest = argv.slice(i + 1);
-    return {
-      argv: ['run', token, ...argv.slice(1, i)],
-      programArgs: rest[0] === '--' ? rest.slice(1) : rest,
-    };
+    const jar = separator ? argv[i + 1] : token;
+    // No jar after `--`: yargs says that it is missing.
+    if (jar === undefined) break;
+    return { argv: ['run', jar, ...normaliseArgs(options)], programArgs: argv.slice(separator ? i + 2 : i + 1) };
   }
-  return { argv: [...argv], programArgs: [] };
+  return { argv: ['run', ...normaliseArgs(options)], programArgs: [] };
 }

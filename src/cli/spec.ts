@@ -84,6 +84,8 @@ export function yargsOption(flag: Flag): Options & PositionalOptions {
   if (flag.choices !== undefined) option.choices = flag.choices;
   if (flag.default !== undefined) option.default = flag.default;
   if (flag.positional === 'required') option.demandOption = true;
+  // A value flag at the end, or followed by another flag, is a usage error, not an empty value.
+  if (flag.positional === undefined && flag.type !== 'boolean') option.requiresArg = true;
   if (flag.describe !== undefined)
     option.describe = flag.short === undefined ? flag.describe : `${flag.short}: ${flag.describe}`;
   return option;
@@ -114,6 +116,52 @@ export function optionsOf<const Fs extends readonly Flag[]>(
     options[propertyOf(flag)] = flag.map === undefined ? given : flag.map(given as never);
   }
   return options as OptionsOf<Fs>;
+}
+
+/** How a message names a flag: `--jobManagerMemory (-jm)`, `-D`, `<applicationId>`. */
+export function spelling(flag: Flag): string {
+  if (flag.positional !== undefined) return `<${flag.name}>`;
+  const long = flag.name.length === 1 ? `-${flag.name}` : `--${flag.name}`;
+  const short = flag.short ?? (flag.alias !== undefined ? `-${flag.alias}` : undefined);
+  return short === undefined ? long : `${long} (${short})`;
+}
+
+/**
+ * What yargs lets through and a command must never see, for every flag alike: a single-valued
+ * flag given twice (yargs makes a list of it) and a number flag whose value is not a number.
+ */
+export function checkGiven(flags: readonly Flag[], parsed: Readonly<Record<string, unknown>>): void {
+  for (const flag of flags) {
+    const given = parsed[flag.name];
+    if (Array.isArray(given) && flag.array !== true) {
+      throw new UsageError(`${spelling(flag)} was given ${given.length} times; it takes one value.`);
+    }
+    if (flag.type === 'number' && (given === null || Number.isNaN(given))) {
+      throw new UsageError(`${spelling(flag)} takes a number.`);
+    }
+  }
+}
+
+/**
+ * Every spelling of the boolean flags, without dashes (`dry-run`, `dryRun`, `d`, `no-dry-run`),
+ * but for names another flag uses for a value.
+ */
+export function switchNames(flags: readonly Flag[]): Set<string> {
+  const switches = new Set<string>();
+  const valued = new Set<string>();
+  for (const flag of flags) {
+    if (flag.positional !== undefined) continue;
+    const kebab = flag.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const names = [flag.name, camelCase(flag.name), kebab, ...(flag.alias !== undefined ? [flag.alias] : [])];
+    for (const name of names) (flag.type === 'boolean' ? switches : valued).add(name);
+  }
+  const out = new Set<string>();
+  for (const name of switches) {
+    if (valued.has(name)) continue;
+    out.add(name);
+    if (name.length > 1) out.add(`no-${name}`);
+  }
+  return out;
 }
 
 /** The flags that take a value, by every name yargs knows them (camelCase, alias). */

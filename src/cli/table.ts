@@ -1,6 +1,7 @@
 import { optionsOf, type CommandSpec, type OptionsOf } from './spec.js';
 import type { Io } from './output.js';
 import { attempts, kill, list, status } from './specs/applications.js';
+import { gc } from './specs/gc.js';
 import { ha, haClean, haList, haStatus } from './specs/ha.js';
 import { minicluster } from './specs/minicluster.js';
 import { run } from './specs/run.js';
@@ -49,6 +50,7 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   command(kill, async (o, { io }) => (await import('./commands/applications.js')).runKill(o, io)),
   command(session, async (o, { io }) => (await import('./commands/session.js')).runSession(o, io)),
   command(run, async (o, { io, programArgs }) => (await import('./commands/run.js')).runJob({ ...o, programArgs }, io)),
+  command(gc, async (o, { io }) => (await import('./commands/gc.js')).runGc(o, io)),
   {
     spec: ha,
     commands: [

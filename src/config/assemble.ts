@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { appendAll, diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { ParseError } from '../errors/index.js';
 import { parseMasters, type ParsedMasters } from './files/masters.js';
 import { parseZooCfg, type ParsedZooCfg } from './files/zoo-cfg.js';
@@ -10,6 +10,7 @@ import { HadoopConfiguration, type ExpansionContext } from './hadoop/configurati
 import { CORE_DEFAULT, HDFS_DEFAULT, YARN_DEFAULT } from './hadoop/defaults.js';
 import { readYarnSite, type YarnSite } from './hadoop/yarn-site.js';
 import type { HadoopResource } from './hadoop/xml.js';
+import { maskValue } from './secrets.js';
 
 /** File names inside a Flink conf dir: config.yaml is standard YAML (1.19+), flink-conf.yaml the legacy format. */
 export const FLINK_FILES = {
@@ -64,14 +65,14 @@ export function assembleConfig(texts: ConfigTexts, options: AssembleOptions): Co
     parsed = catchParse(diagnostics, () =>
       format === 'yaml' ? parseStandardYaml(text, path) : parseLegacyFlinkConf(text, path),
     );
-    if (parsed !== undefined) diagnostics.push(...parsed.diagnostics);
+    if (parsed !== undefined) appendAll(diagnostics, parsed.diagnostics);
   }
   const flink = new FlinkConfiguration(parsed?.entries ?? []).withDynamic(options.dynamicProperties ?? {});
 
   const masters = texts.masters && parseMasters(texts.masters.text, texts.masters.path);
-  if (masters !== undefined) diagnostics.push(...masters.diagnostics);
+  if (masters !== undefined) appendAll(diagnostics, masters.diagnostics);
   const zooCfg = texts.zooCfg && parseZooCfg(texts.zooCfg.text, texts.zooCfg.path);
-  if (zooCfg !== undefined) diagnostics.push(...zooCfg.diagnostics);
+  if (zooCfg !== undefined) appendAll(diagnostics, zooCfg.diagnostics);
 
   const { core, yarn, hdfs } = texts.hadoop;
   const hadoop = HadoopConfiguration.layer(
@@ -83,13 +84,13 @@ export function assembleConfig(texts: ConfigTexts, options: AssembleOptions): Co
       diagnostic(
         'warning',
         'HADOOP_FINAL_OVERRIDE_IGNORED',
-        `${note.name} is final in ${note.kept.file}${note.kept.line ? `:${note.kept.line}` : ''} ('${note.kept.raw}'), so Hadoop ignores '${note.ignored.value ?? ''}' here. Remove one of them, or drop <final> if the override is intended.`,
+        `${note.name} is final in ${note.kept.file}${note.kept.line ? `:${note.kept.line}` : ''} ('${maskValue(note.name, note.kept.raw)}'), so Hadoop ignores '${maskValue(note.name, note.ignored.value ?? '')}' here. Remove one of them, or drop <final> if the override is intended.`,
         { key: note.name, file: note.ignored.file, line: note.ignored.line },
       ),
     );
   }
   const { site, diagnostics: siteDiagnostics } = readYarnSite(hadoop);
-  diagnostics.push(...siteDiagnostics);
+  appendAll(diagnostics, siteDiagnostics);
 
   return {
     ...(parsed !== undefined ? { flinkFile: parsed.file, flinkFormat: parsed.format } : {}),

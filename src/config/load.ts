@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { fileURLToPath } from 'node:url';
+import { appendAll, clip, diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { UsageError } from '../errors/index.js';
 import {
   assembleConfig,
@@ -11,8 +12,17 @@ import {
   type ConfigTexts,
 } from './assemble.js';
 import { parseHadoopXml, type HadoopResource } from './hadoop/xml.js';
+import { ABSENT, describeKind, linkTarget, readConfigFile, reportEmpty } from './read.js';
 
-/** The only module of the config layer that touches the disk. */
+export {
+  firstInvalidUtf8,
+  MAX_CONFIG_FILE_BYTES,
+  readConfigFile,
+  type ConfigFileFormat,
+  type ConfigFileRead,
+} from './read.js';
+
+/** The config layer's loader: with read.ts, the only code of the layer that touches the disk. */
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -40,10 +50,11 @@ export function resolveFlinkConfDir(req: ConfDirRequest): ResolvedDir {
     ['conf', './conf'],
   ];
   const found = firstSet(chain, req.cwd);
-  if (found === undefined || !isDirectory(found.dir)) {
+  const problem = found === undefined ? 'does not exist' : directoryProblem(found.dir);
+  if (found === undefined || problem !== undefined) {
     const tried = found === undefined ? './conf' : `${found.dir} (from ${found.via})`;
     throw new UsageError(
-      `Flink configuration directory ${tried} does not exist. Pass --flink-conf-dir DIR or set FLINK_CONF_DIR.`,
+      `Flink configuration directory ${tried} ${problem}. Pass --flink-conf-dir DIR (the directory that holds ${FLINK_FILES.standard} or ${FLINK_FILES.legacy}) or set FLINK_CONF_DIR.`,
       'CONF_DIR_NOT_FOUND',
     );
   }
@@ -62,9 +73,10 @@ export function resolveYarnConfDir(req: ConfDirRequest): ResolvedDir | undefined
     [req.env.HADOOP_HOME && join(req.env.HADOOP_HOME, 'etc', 'hadoop'), '$HADOOP_HOME/etc/hadoop'],
   ];
   const found = firstSet(chain, req.cwd);
-  if (found !== undefined && !isDirectory(found.dir)) {
+  const problem = found === undefined ? undefined : directoryProblem(found.dir);
+  if (found !== undefined && problem !== undefined) {
     throw new UsageError(
-      `Hadoop configuration directory ${found.dir} (from ${found.via}) does not exist. Pass --yarn-conf-dir DIR or fix ${found.via.replace(/\/.*/, '')}.`,
+      `Hadoop configuration directory ${found.dir} (from ${found.via}) ${problem}. Pass --yarn-conf-dir DIR (the directory that holds yarn-site.xml) or fix ${found.via.replace(/\/.*/, '')}.`,
       'CONF_DIR_NOT_FOUND',
     );
   }
@@ -87,14 +99,21 @@ export interface LoadedConfig extends ConfigModel {
 /** Reads every configuration file and assembles the model. Unreadable files become diagnostics. */
 export function loadConfig(req: LoadRequest): LoadedConfig {
   const diagnostics: Diagnostic[] = [];
-  const read = (path: string): string | undefined => readText(path, diagnostics);
 
   // Flink 1.19/1.20 read flink-conf.yaml when it exists and ignore config.yaml; 2.x reads only config.yaml.
   const flinkDir = req.flinkConfDir;
   const legacyPath = flinkDir === undefined ? '' : join(flinkDir, FLINK_FILES.legacy);
   const standardPath = flinkDir === undefined ? '' : join(flinkDir, FLINK_FILES.standard);
-  const flinkPath = existsSync(legacyPath) ? legacyPath : existsSync(standardPath) ? standardPath : undefined;
-  if (flinkPath === legacyPath && existsSync(standardPath)) {
+  const legacy = flinkDir === undefined ? ABSENT : readConfigFile(legacyPath, 'text', diagnostics);
+  // Read config.yaml only where it counts; where flink-conf.yaml wins, only whether it is there matters.
+  const standard =
+    flinkDir === undefined
+      ? ABSENT
+      : legacy.present
+        ? { present: exists(standardPath) }
+        : readConfigFile(standardPath, 'yaml', diagnostics);
+  const flinkPath = legacy.present ? legacyPath : standard.present ? standardPath : undefined;
+  if (legacy.present && standard.present) {
     diagnostics.push(
       diagnostic(
         'warning',
@@ -104,25 +123,31 @@ export function loadConfig(req: LoadRequest): LoadedConfig {
       ),
     );
   }
-  const flinkText = flinkPath === undefined ? undefined : read(flinkPath);
-  const optional = (name: string): { path: string; text: string } | undefined => {
+  const flinkText = legacy.present ? legacy.text : standard.text;
+  if (flinkPath !== undefined && flinkText !== undefined) {
+    reportEmpty(flinkPath, flinkText, "Flink's defaults apply", diagnostics);
+  }
+  const optional = (name: string, empty: string): { path: string; text: string } | undefined => {
     if (flinkDir === undefined) return undefined;
     const path = join(flinkDir, name);
-    if (!existsSync(path)) return undefined;
-    const text = read(path);
-    return text === undefined ? undefined : { path, text };
+    const { text } = readConfigFile(path, 'text', diagnostics);
+    if (text === undefined) return undefined;
+    reportEmpty(path, text, empty, diagnostics);
+    return { path, text };
   };
-  const hadoopFiles = (name: string): HadoopResource[] =>
-    req.yarnConfDir === undefined ? [] : loadHadoopFile(join(req.yarnConfDir, name), diagnostics, 0);
+  const hadoopFiles = (name: string): HadoopResource[] => {
+    if (req.yarnConfDir === undefined) return [];
+    return loadHadoopFile(join(req.yarnConfDir, name), diagnostics, [], { files: 0 }) ?? [];
+  };
 
-  const masters = optional(FLINK_FILES.masters);
-  const zooCfg = optional(FLINK_FILES.zooCfg);
+  const masters = optional(FLINK_FILES.masters, 'it lists no JobManager');
+  const zooCfg = optional(FLINK_FILES.zooCfg, 'it defines no ZooKeeper server');
   const texts: ConfigTexts = {
     ...(flinkPath !== undefined && flinkText !== undefined
       ? {
           flink: {
             path: flinkPath,
-            format: flinkPath.endsWith(FLINK_FILES.standard) ? ('yaml' as const) : ('legacy' as const),
+            format: flinkPath === standardPath ? ('yaml' as const) : ('legacy' as const),
             text: flinkText,
           },
         }
@@ -146,9 +171,10 @@ export function loadConfig(req: LoadRequest): LoadedConfig {
     );
   }
   const model = assembleConfig(texts, req);
+  appendAll(diagnostics, model.diagnostics);
   return {
     ...model,
-    diagnostics: [...diagnostics, ...model.diagnostics],
+    diagnostics,
     flinkConfDir: req.flinkConfDir,
     ...(req.yarnConfDir !== undefined ? { yarnConfDir: req.yarnConfDir } : {}),
   };
@@ -156,16 +182,31 @@ export function loadConfig(req: LoadRequest): LoadedConfig {
 
 /** Hadoop resolves xi:include recursively; ten levels is far beyond any real configuration. */
 const MAX_INCLUDE_DEPTH = 10;
+/** Included files per site file: includes can fan out (each file including two others ...). */
+const MAX_INCLUDED_FILES = 100;
 
-function loadHadoopFile(path: string, diagnostics: Diagnostic[], depth: number): HadoopResource[] {
-  if (!existsSync(path)) return [];
-  const text = readText(path, diagnostics);
-  if (text === undefined) return [];
+/** URL schemes Java's URL opens, which Hadoop then fetches; any other prefix is a file name to it. */
+const URL_SCHEMES = new Set(['http', 'https', 'ftp', 'jar', 'jrt', 'mailto']);
+
+/**
+ * A site file with its includes spliced in: one resource when it is broken (so a yarn-site.xml
+ * that fails to parse still counts as present), undefined when there is no such file.
+ */
+function loadHadoopFile(
+  path: string,
+  diagnostics: Diagnostic[],
+  chain: readonly string[],
+  budget: { files: number },
+): HadoopResource[] | undefined {
+  const { present, text } = readConfigFile(path, 'xml', diagnostics);
+  if (!present) return undefined;
+  if (text === undefined) return [{ file: path, items: [] }];
   const resource = catchParse(diagnostics, () => parseHadoopXml(text, path));
-  if (resource === undefined) return [];
+  if (resource === undefined) return [{ file: path, items: [] }];
   // Splice includes where they stand, so that document order decides overrides.
   const out: HadoopResource[] = [];
   let current: HadoopResource['items'][number][] = [];
+  const here = [...chain, resolve(path)];
   for (const item of resource.items) {
     if (item.kind === 'property') {
       current.push(item);
@@ -173,31 +214,67 @@ function loadHadoopFile(path: string, diagnostics: Diagnostic[], depth: number):
     }
     out.push({ file: path, items: current });
     current = [];
-    const target = isAbsolute(item.href) ? item.href : resolve(dirname(path), item.href);
-    if (depth >= MAX_INCLUDE_DEPTH) {
+    const at = { file: path, line: item.line };
+    const target = includeTarget(item.href, path);
+    if (target.kind === 'url') {
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'HADOOP_INCLUDE_REMOTE',
+          `xi:include of ${clip(item.href)} is a URL: Hadoop fetches it when it loads this file, but flink-yarn reads only local files, so its settings are not checked or applied here. Copy it into a local file and include that.`,
+          at,
+        ),
+      );
+      continue;
+    }
+    if (target.kind === 'invalid') {
+      diagnostics.push(
+        diagnostic('error', 'HADOOP_INCLUDE_MISSING', `xi:include of ${clip(item.href)}: ${target.reason}.`, at),
+      );
+      continue;
+    }
+    if (here.includes(target.path)) {
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'HADOOP_INCLUDE_CYCLE',
+          `xi:include of ${clip(item.href)} includes ${target.path} again (${[...here, target.path].join(' -> ')}); Hadoop recurses until it fails. Remove the include.`,
+          at,
+        ),
+      );
+      continue;
+    }
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
       diagnostics.push(
         diagnostic(
           'error',
           'HADOOP_INCLUDE_TOO_DEEP',
-          `xi:include of ${item.href} nests deeper than ${MAX_INCLUDE_DEPTH} files.`,
-          {
-            file: path,
-            line: item.line,
-          },
+          `xi:include of ${clip(item.href)} nests deeper than ${MAX_INCLUDE_DEPTH} files.`,
+          at,
         ),
       );
-    } else if (existsSync(target)) {
-      out.push(...loadHadoopFile(target, diagnostics, depth + 1));
-    } else if (!item.hasFallback) {
+      continue;
+    }
+    if (++budget.files > MAX_INCLUDED_FILES) {
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'HADOOP_INCLUDE_TOO_MANY',
+          `xi:include of ${clip(item.href)} would read more than ${MAX_INCLUDED_FILES} included files for one site file; no real configuration needs that many. Include each file once.`,
+          at,
+        ),
+      );
+      continue;
+    }
+    const included = loadHadoopFile(target.path, diagnostics, here, budget);
+    if (included !== undefined) appendAll(out, included);
+    else if (!item.hasFallback) {
       diagnostics.push(
         diagnostic(
           'error',
           'HADOOP_INCLUDE_MISSING',
-          `xi:include of ${item.href} finds no file at ${target}, and there is no <xi:fallback>; Hadoop fails to load this configuration.`,
-          {
-            file: path,
-            line: item.line,
-          },
+          `xi:include of ${clip(item.href)} finds no file at ${target.path}, and there is no <xi:fallback>; Hadoop fails to load this configuration.`,
+          at,
         ),
       );
     }
@@ -206,15 +283,46 @@ function loadHadoopFile(path: string, diagnostics: Diagnostic[], depth: number):
   return out;
 }
 
-function readText(path: string, diagnostics: Diagnostic[]): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    diagnostics.push(
-      diagnostic('error', 'CONFIG_FILE_UNREADABLE', `${path} cannot be read: ${(e as Error).message}`, { file: path }),
-    );
-    return undefined;
+/** Where an include points, as Hadoop's Configuration.handleInclude reads the href. */
+function includeTarget(
+  href: string,
+  from: string,
+): { kind: 'file'; path: string } | { kind: 'url' } | { kind: 'invalid'; reason: string } {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(href)?.[1]?.toLowerCase();
+  if (scheme === 'file') {
+    try {
+      return { kind: 'file', path: fileURLToPath(href) };
+    } catch (e) {
+      return { kind: 'invalid', reason: `not a usable file: URL (${(e as Error).message})` };
+    }
   }
+  if (scheme !== undefined && URL_SCHEMES.has(scheme)) return { kind: 'url' };
+  return { kind: 'file', path: isAbsolute(href) ? resolve(href) : resolve(dirname(from), href) };
+}
+
+/** Whether the path names something, following links as Java's File.exists does. */
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a configuration directory cannot be used, or undefined when it is a directory. */
+function directoryProblem(path: string): string | undefined {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return `cannot be read (${clip((e as Error).message)})`;
+    const target = linkTarget(path);
+    return target === undefined ? 'does not exist' : `is a symbolic link to ${target}, which does not exist`;
+  }
+  if (stats.isDirectory()) return undefined;
+  return stats.isFile() ? 'is a file, not a directory' : `is ${describeKind(stats)}, not a directory`;
 }
 
 function firstSet(chain: [string | undefined, string][], cwd: string): ResolvedDir | undefined {
@@ -222,12 +330,4 @@ function firstSet(chain: [string | undefined, string][], cwd: string): ResolvedD
     if (dir !== undefined && dir !== '') return { dir: resolve(cwd, dir), via };
   }
   return undefined;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -29,11 +29,46 @@ export function diagnostic(
   return {
     severity,
     code,
-    message,
+    message: clipMessage(message),
     ...(where.key !== undefined ? { key: where.key } : {}),
     ...(where.file !== undefined ? { file: where.file } : {}),
     ...(where.line !== undefined && where.line > 0 ? { line: where.line } : {}),
   };
+}
+
+/** How much of one value a message repeats; the rest is summarised by its size. */
+export const MAX_ECHO_CHARS = 200;
+
+/**
+ * A value cut for a message: the first MAX_ECHO_CHARS characters and how long it really was, so
+ * a 50 MB line in a file is not printed whole.
+ */
+export function clip(text: string, max = MAX_ECHO_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}... (${Buffer.byteLength(text)} bytes)`;
+}
+
+/** No template is this long; a message that is has a runaway value in it. */
+const MAX_MESSAGE_CHARS = 1_000;
+
+/**
+ * A safety net for messages built without `clip`: in a runaway message, every piece between
+ * quotes (values are quoted) longer than the echo limit is cut.
+ */
+function clipMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return message
+    .split("'")
+    .map((piece) => (piece.length > MAX_ECHO_CHARS + 100 ? clip(piece) : piece))
+    .join("'");
+}
+
+/**
+ * Appends in a loop: `target.push(...items)` passes every item as an argument and overflows the
+ * stack somewhere past 100,000 of them (a file with that many bad lines has that many findings).
+ */
+export function appendAll<T>(target: T[], items: Iterable<T>): void {
+  for (const item of items) target.push(item);
 }
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -13,7 +13,7 @@ export type ErrorClass = 'usage' | 'failure' | 'interrupted';
 export const ERROR_CODES = {
   /** The invocation is wrong: a flag, an argument, an address, an application id, a local path. */
   USAGE: 'usage',
-  /** A configuration directory named by a flag or the environment does not exist. */
+  /** A configuration directory named by a flag or the environment does not exist or is no directory. */
   CONF_DIR_NOT_FOUND: 'usage',
   /** A configuration file that cannot be parsed. */
   PARSE_ERROR: 'failure',
@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   RM_BAD_REQUEST: 'failure',
   RM_REMOTE: 'failure',
   RM_UNEXPECTED_RESPONSE: 'failure',
+  /** A server's answer was larger than the response limit; it was abandoned, not downloaded again. */
+  RESPONSE_TOO_LARGE: 'failure',
   /** Gave up waiting for a state (RUNNING, KILLED ...). */
   TIMEOUT: 'failure',
   /** The YARN application ended FAILED or KILLED. */
@@ -52,6 +54,10 @@ export const ERROR_CODES = {
   MINICLUSTER_FAILED: 'failure',
   /** A bug or a broken installation of flink-on-yarn itself. */
   INTERNAL: 'failure',
+  /** Standard output could not be written (a full disk); a reader that went away is not this. */
+  OUTPUT_FAILED: 'failure',
+  /** A local file this tool writes for others (Flink's .yarn-properties file) cannot be written. */
+  LOCAL_FILE_UNWRITABLE: 'failure',
   HDFS_NOT_FOUND: 'failure',
   HDFS_PERMISSION: 'failure',
   HDFS_AUTH: 'failure',

@@ -29,13 +29,16 @@ export class FlinkRestClient {
   async jobs(): Promise<FlinkJob[] | null> {
     const json = (await this.get('/jobs/overview')) as { jobs?: Record<string, unknown>[] } | null;
     if (json === null || !Array.isArray(json.jobs)) return null;
-    return json.jobs.map((j) => ({
-      id: String(j.jid ?? ''),
-      name: String(j.name ?? ''),
-      state: String(j.state ?? ''),
-      startTime: Number(j['start-time'] ?? 0),
-      endTime: Number(j['end-time'] ?? -1),
-    }));
+    // Best effort: an entry that is not an object (a null) is no job, not a crash.
+    return json.jobs
+      .filter((j) => typeof j === 'object' && j !== null)
+      .map((j) => ({
+        id: String(j.jid ?? ''),
+        name: String(j.name ?? ''),
+        state: String(j.state ?? ''),
+        startTime: Number(j['start-time'] ?? 0),
+        endTime: Number(j['end-time'] ?? -1),
+      }));
   }
 
   /** The stack trace of the job's failure, when the JobManager still has it. */
@@ -66,7 +69,8 @@ export class FlinkRestClient {
   private async get(path: string): Promise<unknown> {
     try {
       const r = await this.transport.request({ method: 'GET', url: `${this.base}${path}`, timeoutMs: 5_000 });
-      return r.status === 200 ? safeJson(r.body) : null;
+      // Non-JSON (or too deeply nested) is no answer, as null: callers test for null only.
+      return r.status === 200 ? (safeJson(r.body) ?? null) : null;
     } catch {
       return null;
     }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { HadoopConfiguration } from '../config/hadoop/configuration.js';
 import { isBuiltinFile } from '../config/hadoop/defaults.js';
+import { maskSecretsIn } from '../config/secrets.js';
 import { parseList } from '../config/values/lists.js';
 import { FlinkYarnError } from '../errors/index.js';
 
@@ -87,7 +88,7 @@ export function defaultFsUri(conf: HadoopConfiguration): string {
   if (parsed === undefined || parsed.protocol !== 'hdfs:' || parsed.host === '') {
     throw new FlinkYarnError(
       'HDFS_NOT_CONFIGURED',
-      `fs.defaultFS is '${text}'${value !== undefined ? ` (${where(value)})` : ''}, not an hdfs:// URI; YARN containers fetch the Flink jars from HDFS. Set fs.defaultFS to hdfs://<namenode>:8020 (or hdfs://<nameservice>) in core-site.xml, or pass --yarn-conf-dir with the cluster's configuration.`,
+      `fs.defaultFS is '${maskSecretsIn(text)}'${value !== undefined ? ` (${where(value)})` : ''}, not an hdfs:// URI; YARN containers fetch the Flink jars from HDFS. Set fs.defaultFS to hdfs://<namenode>:8020 (or hdfs://<nameservice>) in core-site.xml, or pass --yarn-conf-dir with the cluster's configuration.`,
     );
   }
   return `hdfs://${parsed.host}`;

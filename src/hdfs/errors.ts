@@ -1,4 +1,6 @@
+import { clip } from '../diagnostics/index.js';
 import { FlinkYarnError, type ErrorCode } from '../errors/index.js';
+import { safeJson } from '../http/responses.js';
 
 /** An error from a NameNode or DataNode, with the path and the server it concerns. */
 export class HdfsError extends FlinkYarnError {
@@ -127,8 +129,9 @@ export function translateHdfsError(status: number, body: string, context: Transl
   const exception = remote?.exception ?? simpleName(remote?.javaClassName) ?? '';
   const row = TRANSLATION.find((r) => r.match(status, exception))!;
   // DataNodes append the Java stack trace to the message; users need only its first line.
+  const firstLine = remote?.message?.split(/\n\s*at /, 1)[0]?.trim();
   const detail =
-    remote?.message?.split(/\n\s*at /)[0]!.trim() ??
+    (firstLine !== undefined ? clip(firstLine) : undefined) ??
     (/^\s*</.test(body) ? `an HTML page (HTTP ${status})` : body.trim().slice(0, 200));
   const subject =
     context.path !== undefined
@@ -137,7 +140,7 @@ export function translateHdfsError(status: number, body: string, context: Transl
   const hint = row.code === 'HDFS_PERMISSION' || row.code === 'HDFS_AUTH' ? permissionHint(context.user) : '';
   return new HdfsError(
     row.code,
-    `${subject}${exception !== '' ? ` (${exception})` : ''}${detail !== '' ? `: ${detail}` : ''}.${hint}`.replace(
+    `${subject}${exception !== '' ? ` (${clip(exception, 100)})` : ''}${detail !== '' ? `: ${detail}` : ''}.${hint}`.replace(
       /\.\.(?=\s|$)/,
       '.',
     ),
@@ -158,13 +161,24 @@ function permissionHint(user: string | undefined): string {
     : ` HDFS checked the request as user '${user}': pass another --user, or give '${user}' access (hdfs dfs -chown / -chmod).`;
 }
 
+/** The RemoteException of an error body; fields that are not text are left out. */
 export function parseRemoteException(body: string): RemoteException | undefined {
-  try {
-    const parsed = JSON.parse(body) as { RemoteException?: RemoteException } | null;
-    return parsed?.RemoteException ?? undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = safeJson(body);
+  const remote = isObject(parsed) ? parsed.RemoteException : undefined;
+  if (!isObject(remote)) return undefined;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const exception = text(remote.exception);
+  const message = text(remote.message);
+  const javaClassName = text(remote.javaClassName);
+  return {
+    ...(exception !== undefined ? { exception } : {}),
+    ...(message !== undefined ? { message } : {}),
+    ...(javaClassName !== undefined ? { javaClassName } : {}),
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function simpleName(javaClassName: string | undefined): string | undefined {

@@ -2,7 +2,7 @@ import type { RestClientOptions } from '../http/client-options.js';
 import { FlinkYarnError } from '../errors/index.js';
 import { axiosTransport } from '../http/axios-transport.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
-import { failureReason, safeJson } from '../http/responses.js';
+import { describeBody, failureReason, safeJson } from '../http/responses.js';
 import type { HttpResponse } from '../http/transport.js';
 import { DataNodeError, DataNodes, openSource } from './datanodes.js';
 import { HdfsError, HdfsUnreachableError } from './errors.js';
@@ -231,7 +231,7 @@ export class WebHdfsClient {
     const res = await this.call(call);
     const parsed = safeJson(res.body);
     if (parsed === undefined || parsed === null || typeof parsed !== 'object') {
-      throw this.unexpected(call.op, call.path, `'${res.body.trim().slice(0, 120)}' where JSON was expected`);
+      throw this.unexpected(call.op, call.path, `${describeBody(res.body)} where JSON was expected`);
     }
     return parsed;
   }

@@ -1,26 +1,50 @@
 import axios, { type AxiosInstance } from 'axios';
+import { constants } from 'node:buffer';
 import { Agent as HttpAgent } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { TransportError, type HttpRequest, type HttpResponse, type HttpTransport } from './transport.js';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+  TransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+} from './transport.js';
 
 export interface AxiosTransportOptions {
   /** TLS settings for https endpoints (CA, client certificates, rejectUnauthorized). @default {} */
   readonly tls?: AgentOptions;
+  /** Largest response body of a request that sets no `maxResponseBytes`. @default DEFAULT_MAX_RESPONSE_BYTES */
+  readonly maxResponseBytes?: number;
 }
 
-/** The default transport: axios with keep-alive, no redirects followed, every status resolved. */
+/** A body beyond the limit, found while reading; the request turns it into ResponseTooLargeError. */
+class BodyTooLarge extends Error {
+  constructor(readonly announced: number | undefined) {
+    super('response body too large');
+  }
+}
+
 /**
- * The body as text. With a Content-Length it is copied straight into one buffer of that size,
- * so a 100 MB answer is not also held as chunks and their concatenation when it is decoded.
+ * The body as text, at most `limit` bytes. A Content-Length above the limit fails before a byte
+ * is read; without one the count stops the download as soon as it passes the limit. With a
+ * Content-Length the bytes go straight into one buffer of that size, so a 100 MB answer is not
+ * also held as chunks and their concatenation when it is decoded.
  */
-async function readBody(stream: Readable, contentLength: number | undefined): Promise<string> {
+async function readBody(stream: Readable, contentLength: number | undefined, limit: number): Promise<string> {
   const known = contentLength !== undefined && Number.isSafeInteger(contentLength) && contentLength > 0;
+  if (known && contentLength > limit) {
+    stream.destroy();
+    throw new BodyTooLarge(contentLength);
+  }
   let whole: Buffer | undefined = known ? Buffer.allocUnsafe(contentLength) : undefined;
   let chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    // Leaving the loop destroys the stream: the rest is never downloaded.
+    if (size + b.length > limit) throw new BodyTooLarge(undefined);
     if (whole !== undefined && size + b.length <= whole.length) b.copy(whole, size);
     else {
       // More than announced (or no length): fall back to collecting the chunks.
@@ -40,6 +64,7 @@ function lengthOf(value: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** The default transport: axios with keep-alive, no redirects followed, every status resolved. */
 export function axiosTransport(options: AxiosTransportOptions = {}): HttpTransport {
   const client: AxiosInstance = axios.create({
     maxRedirects: 0,
@@ -51,8 +76,11 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
     httpsAgent: new HttpsAgent({ keepAlive: true, ...options.tls }),
     proxy: false,
   });
+  const defaultLimit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     async request(req: HttpRequest): Promise<HttpResponse> {
+      // A body must fit one string, whatever the request allows.
+      const limit = Math.min(req.maxResponseBytes ?? defaultLimit, constants.MAX_STRING_LENGTH);
       try {
         const res = await client.request<Readable>({
           method: req.method,
@@ -67,8 +95,10 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
         for (const [k, v] of Object.entries(res.headers)) {
           if (v !== undefined && v !== null) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
         }
-        return { status: res.status, headers, body: await readBody(res.data, lengthOf(res.headers['content-length'])) };
+        const body = await readBody(res.data, lengthOf(res.headers['content-length']), limit);
+        return { status: res.status, headers, body };
       } catch (e) {
+        if (e instanceof BodyTooLarge) throw new ResponseTooLargeError(req.method, req.url, limit, e.announced);
         const err = e as { code?: string; message?: string };
         const errno =
           err.code === 'ECONNABORTED' || err.code === 'ERR_CANCELED' ? 'ETIMEDOUT' : (err.code ?? 'EUNKNOWN');

@@ -1,4 +1,7 @@
+import { FlinkYarnError } from '../errors/index.js';
 import type { AppAttempt, YarnApplication, YarnAppState } from '../yarn/model.js';
+import type { ResourceManagerClient } from '../yarn/rm-client.js';
+import { removeStagingDir, type StagingCleanup } from './staging-dir.js';
 import { checkApplicationId, connectYarn, type YarnConnectionOptions } from './yarn-context.js';
 
 /** Flink's YARN client registers every cluster with this application type. */
@@ -65,6 +68,8 @@ export interface KillResult {
   readonly applicationId: string;
   readonly previousState: YarnAppState;
   readonly state: YarnAppState;
+  /** Its staging directory, removed once YARN says the application ended. */
+  readonly staging: StagingCleanup;
 }
 
 /** `flink-yarn kill APPID`: asks the RM to kill, and waits until it says so. */
@@ -73,11 +78,42 @@ export async function killApplication(
   options: YarnConnectionOptions & { diagnostics?: string; timeoutMs?: number },
 ): Promise<KillResult> {
   const id = checkApplicationId(applicationId);
-  const { client, user } = connectYarn(options);
+  const { client, user, context } = connectYarn(options);
   const previousState = (await client.app(id)).state;
   const state = await client.kill(id, {
     diagnostics: options.diagnostics ?? `Killed by flink-yarn (user ${user})`,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  return { applicationId: id, previousState, state };
+  return { applicationId: id, previousState, state, staging: await removeStagingDir(context, id) };
+}
+
+/**
+ * The YARN state of each application id: one request per id for a few, one listing for many
+ * (an id the RM does not list is unknown to it, as a 404 would say).
+ */
+export async function applicationStates(
+  client: ResourceManagerClient,
+  ids: readonly string[],
+): Promise<Map<string, YarnAppState>> {
+  const states = new Map<string, YarnAppState>();
+  if (ids.length > 8) {
+    const wanted = new Set(ids);
+    const apps = await client.apps({ deSelects: ['resourceRequests'] });
+    for (const app of apps) if (wanted.has(app.id)) states.set(app.id, app.state);
+    return states;
+  }
+  for (const id of ids) {
+    const state = await client
+      .app(id)
+      .then((a) => a.state)
+      .catch(notFoundAsNull);
+    if (state !== null) states.set(id, state);
+  }
+  return states;
+}
+
+/** An application the RM does not know, as null. */
+export function notFoundAsNull(e: unknown): null {
+  if (e instanceof FlinkYarnError && e.code === 'RM_NOT_FOUND') return null;
+  throw e;
 }

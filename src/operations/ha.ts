@@ -3,12 +3,12 @@ import type { Env } from '../config/load.js';
 import { ClusterContext, type ConnectionOptions } from '../context/index.js';
 import { FlinkYarnError, UsageError } from '../errors/index.js';
 import { TERMINAL_STATES, type YarnAppState } from '../yarn/model.js';
-import type { ResourceManagerClient } from '../yarn/rm-client.js';
 import type { ZooKeeperReader } from '../zookeeper/client.js';
 import { readHaNamespace, type HaNamespace } from '../zookeeper/ha-layout.js';
 import { zkPath } from '../zookeeper/paths.js';
 import type { ZooKeeperSettings } from '../zookeeper/settings.js';
 import { mapConcurrently } from './concurrently.js';
+import { applicationStates, notFoundAsNull } from './applications.js';
 import { checkApplicationId } from './yarn-context.js';
 
 export interface HaStatusOptions {
@@ -111,31 +111,6 @@ async function listNamespaces(context: ClusterContext, ctx: HaContext): Promise<
   }
 }
 
-/**
- * The YARN state of each application id: one request per id for a few, one listing for many
- * (an id the RM does not list is unknown to it, as a 404 would say).
- */
-async function applicationStates(
-  client: ResourceManagerClient,
-  ids: readonly string[],
-): Promise<Map<string, YarnAppState>> {
-  const states = new Map<string, YarnAppState>();
-  if (ids.length > 8) {
-    const wanted = new Set(ids);
-    const apps = await client.apps({ deSelects: ['resourceRequests'] });
-    for (const app of apps) if (wanted.has(app.id)) states.set(app.id, app.state);
-    return states;
-  }
-  for (const id of ids) {
-    const state = await client
-      .app(id)
-      .then((a) => a.state)
-      .catch(notFoundAsNull);
-    if (state !== null) states.set(id, state);
-  }
-  return states;
-}
-
 export interface HaCleanOptions extends HaOptions {
   /** One namespace to remove. */
   readonly clusterId?: string | undefined;
@@ -222,9 +197,4 @@ async function countNodes(zk: ZooKeeperReader, path: string): Promise<number> {
   let n = 1;
   for (const kid of await zk.children(path)) n += await countNodes(zk, `${path}/${kid}`);
   return n;
-}
-
-function notFoundAsNull(e: unknown): null {
-  if (e instanceof FlinkYarnError && e.code === 'RM_NOT_FOUND') return null;
-  throw e;
 }

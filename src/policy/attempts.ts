@@ -1,6 +1,7 @@
 import type { FlinkConfiguration } from '../config/flink/configuration.js';
 import { OPTIONS } from '../config/flink/options.js';
 import type { YarnSite } from '../config/hadoop/yarn-site.js';
+import { parseJavaInt } from '../config/values/numbers.js';
 
 /** Flink's defaults when yarn.application-attempts is unset: 2 with HA, 1 without. */
 export const DEFAULT_ATTEMPTS = { ha: 2, noHa: 1 } as const;
@@ -29,7 +30,9 @@ export function decideAttempts(flink: FlinkConfiguration, yarn: YarnSite, ha: bo
   let requested: number = fallback;
   let invalid: string | undefined;
   if (raw !== undefined) {
-    if (/^\+?[0-9]+$/.test(raw) && Number(raw) >= 1 && Number.isSafeInteger(Number(raw))) requested = Number(raw);
+    // Flink parses it as a Java int: a bigger number fails there, so it is invalid, not capped.
+    const n = parseJavaInt(raw);
+    if (n !== undefined && n >= 1) requested = n;
     else invalid = raw;
   }
   return {

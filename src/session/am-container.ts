@@ -1,4 +1,4 @@
-import { isSensitiveKey, MASK } from '../config/flink/options.js';
+import { MASK, isSecretName, maskSecretsIn } from '../config/secrets.js';
 import { FlinkYarnError } from '../errors/index.js';
 import { jvmMemoryFlags, memoryDynamicArgs, type JobManagerMemory } from './memory.js';
 
@@ -174,12 +174,30 @@ export function legacyDescriptor(r: StagedResource): string {
   return `YarnLocalResourceDescriptor{key=${r.key}, path=${r.uri}, size=${r.size}, modificationTime=${r.modificationTime}, visibility=${r.visibility}, type=${r.type}}`;
 }
 
-/** The spec with secret-looking environment values masked, for --dry-run and logs. */
+/**
+ * The spec as it may be shown (--dry-run, results): variables named like secrets hidden, secrets
+ * inside other values (a JDBC URL, `-D...password=` in JAVA_TOOL_OPTIONS) and in the start
+ * command's JVM options hidden, and any credentials (tokens, secrets) hidden.
+ */
 export function maskAmContainerSpec(spec: AmContainerSpec): AmContainerSpec {
-  return {
+  const masked: AmContainerSpec = {
     ...spec,
     environment: {
-      entry: spec.environment.entry.map((e) => (isSensitiveKey(e.key) ? { key: e.key, value: MASK } : e)),
+      entry: spec.environment.entry.map((e) => ({
+        key: e.key,
+        value: isSecretName(e.key) ? MASK : maskSecretsIn(e.value),
+      })),
     },
+    commands: { command: maskSecretsIn(spec.commands.command) },
   };
+  // YARN's CredentialsInfo ({tokens, secrets}: {entry: [{key, value}]}), when a deploy carries one.
+  const credentials = (spec as { credentials?: Record<string, { entry?: { key: string }[] }> }).credentials;
+  if (credentials === undefined) return masked;
+  const hidden = Object.fromEntries(
+    Object.entries(credentials).map(([kind, map]) => [
+      kind,
+      { entry: (map.entry ?? []).map((e) => ({ key: e.key, value: MASK })) },
+    ]),
+  );
+  return { ...masked, credentials: hidden } as AmContainerSpec;
 }

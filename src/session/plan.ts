@@ -2,6 +2,7 @@ import type { ConfigModel } from '../config/assemble.js';
 import { OPTIONS } from '../config/flink/options.js';
 import { MIB } from '../config/values/memory.js';
 import { parseList } from '../config/values/lists.js';
+import { maskDiagnostic } from '../config/secrets.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import { InvalidValueError } from '../errors/index.js';
 import { parseVersion, policyFor, type Version, type YarnVersionPolicy } from '../policy/yarn-version.js';
@@ -151,7 +152,10 @@ export function decideDeployment(input: SessionPlanInput): DeploymentDecision {
       amMemoryMb: facts.amMemoryMb,
       amVcores: facts.amVcores,
     },
-    diagnostics: sortDiagnostics([...validateConfig(config).diagnostics, ...checkDeployment(facts)]),
+    // Diagnostics are only ever shown (events, errors, the plan): masked here, once for every path.
+    diagnostics: sortDiagnostics([...validateConfig(config).diagnostics, ...checkDeployment(facts)]).map(
+      maskDiagnostic,
+    ),
     shippedConfig: shippedConfiguration(input, clusterId, facts.flinkMajor >= 2),
     memory: jm.memory,
     userJarInclusion: readUserJarInclusion(config.flink).userJarInclusion,

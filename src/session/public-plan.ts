@@ -1,8 +1,13 @@
-import { isSensitiveKey, MASK } from '../config/flink/options.js';
+import { maskProgramArgs } from '../config/secrets.js';
 import { maskAmContainerSpec } from './am-container.js';
 import type { AppSubmission, PlannedProgram, SessionPlan } from './plan.js';
 
-/** The plan as the contract shows it (`--dry-run`, `-o json`), with secrets masked. */
+export { maskProgramArgs };
+
+/**
+ * The plan as the contract shows it (`--dry-run`, `-o json`), with secrets masked. The plan itself
+ * keeps the real values: they are what the ResourceManager and the JobManager get.
+ */
 export interface PublicPlan {
   readonly applicationId: string;
   readonly clusterId: string;
@@ -22,21 +27,10 @@ export function publicPlan(plan: SessionPlan): PublicPlan {
     hadoopVersion: plan.hadoopVersion,
     attempts: plan.attempts,
     policy: plan.policy,
+    // Already masked when the plan was decided.
     diagnostics: plan.diagnostics,
     ...(plan.program !== null ? { program: { ...plan.program, args: maskProgramArgs(plan.program.args) } } : {}),
     submission:
       spec === undefined ? plan.submission : { ...plan.submission, 'am-container-spec': maskAmContainerSpec(spec) },
   };
-}
-
-/** `--password x` and `--token=x`: the value after a secret-looking option name is not shown. */
-export function maskProgramArgs(args: readonly string[]): string[] {
-  return args.map((arg, i) => {
-    const eq = /^(-{1,2}[^=]+)=/.exec(arg);
-    if (eq !== null && isSensitiveKey(eq[1]!.replace(/^-+/, ''))) return `${eq[1]}=${MASK}`;
-    const previous = args[i - 1];
-    return previous !== undefined && /^-{1,2}[^=]+$/.test(previous) && isSensitiveKey(previous.replace(/^-+/, ''))
-      ? MASK
-      : arg;
-  });
 }

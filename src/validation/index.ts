@@ -1,5 +1,6 @@
 import type { ConfigModel } from '../config/assemble.js';
 import { OPTIONS } from '../config/flink/options.js';
+import { maskConfiguration, maskDiagnostic } from '../config/secrets.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import { ruleContext, type Rule, type RuleContext } from './context.js';
 import {
@@ -55,11 +56,14 @@ export interface ValidationResult {
   readonly effective: Readonly<Record<string, string | number | boolean | null>>;
 }
 
-/** Runs every rule over an assembled configuration. Pure. */
+/** Runs every rule over an assembled configuration. Pure. Values it reports are masked for showing. */
 export function validateConfig(config: ConfigModel, rules: readonly Rule[] = RULES): ValidationResult {
   const ctx = ruleContext(config);
   const findings = rules.flatMap((rule) => rule(ctx));
-  return { diagnostics: sortDiagnostics([...config.diagnostics, ...findings]), effective: effectiveValues(ctx) };
+  return {
+    diagnostics: sortDiagnostics([...config.diagnostics, ...findings]).map(maskDiagnostic),
+    effective: maskConfiguration(effectiveValues(ctx)),
+  };
 }
 
 function effectiveValues(ctx: RuleContext): Record<string, string | number | boolean | null> {

@@ -1,4 +1,6 @@
+import { clip } from '../diagnostics/index.js';
 import { FlinkYarnError, type ErrorCode } from '../errors/index.js';
+import { safeJson } from '../http/responses.js';
 
 /** An error from a ResourceManager, with the endpoint it came from. */
 export class YarnError extends FlinkYarnError {
@@ -102,7 +104,8 @@ export function translateRmError(
   const exception = remote?.exception ?? remote?.javaClassName ?? '';
   const row = TRANSLATION.find((r) => r.match(status, exception))!;
   // Hadoop 3.4 (Jersey 1) prefixes messages with the wrapper exception's class; 3.5 does not.
-  const message = remote?.message?.replace(/^java\.lang\.Exception: /, '');
+  const message =
+    remote?.message === undefined ? undefined : clip(remote.message.replace(/^java\.lang\.Exception: /, ''));
   const detail = message ?? (looksLikeHtml(body) ? 'an HTML error page' : body.trim().slice(0, 200));
   const subject =
     row.code === 'RM_NOT_FOUND' && context.applicationId !== undefined
@@ -117,13 +120,24 @@ export function translateRmError(
   });
 }
 
+/** The RemoteException of an error body; fields that are not text are left out. */
 export function parseRemoteException(body: string): RemoteException | undefined {
-  try {
-    const parsed = JSON.parse(body) as { RemoteException?: RemoteException };
-    return parsed.RemoteException;
-  } catch {
-    return undefined;
-  }
+  const parsed = safeJson(body);
+  const remote = isObject(parsed) ? parsed.RemoteException : undefined;
+  if (!isObject(remote)) return undefined;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const exception = text(remote.exception);
+  const message = text(remote.message);
+  const javaClassName = text(remote.javaClassName);
+  return {
+    ...(exception !== undefined ? { exception } : {}),
+    ...(message !== undefined ? { message } : {}),
+    ...(javaClassName !== undefined ? { javaClassName } : {}),
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function looksLikeHtml(body: string): boolean {

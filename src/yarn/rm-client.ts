@@ -2,10 +2,10 @@ import { poll, systemClock, type Clock } from '../async/poll.js';
 import { axiosTransport } from '../http/axios-transport.js';
 import type { RestClientOptions } from '../http/client-options.js';
 import { DEFAULT_RETRY_POLICY, retry, type RetryPolicy } from '../http/retry.js';
-import { failureReason, NOT_SENT, safeJson } from '../http/responses.js';
+import { describeBody, failureReason, NOT_SENT, safeJson } from '../http/responses.js';
 import { TransportError, type HttpResponse, type HttpTransport } from '../http/transport.js';
 import { FlinkYarnError } from '../errors/index.js';
-import { looksLikeHtml, RmUnreachableError, translateRmError, YarnError, type EndpointFailure } from './errors.js';
+import { RmUnreachableError, translateRmError, YarnError, type EndpointFailure } from './errors.js';
 import {
   normalizeAppResponse,
   normalizeApps,
@@ -205,7 +205,7 @@ export class ResourceManagerClient {
     const res = await this.request(method, path, options);
     const parsed = safeJson(res.body);
     if (parsed === undefined) {
-      const what = looksLikeHtml(res.body) ? 'an HTML page' : `'${res.body.trim().slice(0, 120)}'`;
+      const what = describeBody(res.body);
       throw new YarnError(
         'RM_UNEXPECTED_RESPONSE',
         `${method} ${path} on ${this.active ?? '?'} answered ${what} where JSON was expected; is this a ResourceManager web address?`,
@@ -342,7 +342,8 @@ export class ResourceManagerClient {
         sawStandby = true;
         failures.push({ endpoint, reason: `haState ${haState || 'unknown'}` });
       } catch (e) {
-        if (e instanceof YarnError) throw e;
+        // A malformed answer is this RM's failure: the next one may still serve.
+        if (e instanceof YarnError && e.code !== 'RM_UNEXPECTED_RESPONSE') throw e;
         failures.push({ endpoint, reason: failureReason(e) });
       }
     }

@@ -363,16 +363,24 @@ class Session implements ZooKeeperSession {
   }
 
   async deleteRecursive(path: string): Promise<number> {
-    let kids: string[];
-    try {
-      kids = await this.children(path);
-    } catch (e) {
-      if (isCode(e, ZK_CODES.NO_NODE)) return 0;
-      throw e;
-    }
     let removed = 0;
-    for (const kid of kids) removed += await this.deleteRecursive(childPath(path, kid));
-    return removed + ((await this.remove(path)) ? 1 : 0);
+    // A JobManager that is still shutting down may add a child between the listing and the
+    // removal (NotEmpty): list again, a bounded number of times.
+    for (let round = 1; ; round++) {
+      let kids: string[];
+      try {
+        kids = await this.children(path);
+      } catch (e) {
+        if (isCode(e, ZK_CODES.NO_NODE)) return removed;
+        throw e;
+      }
+      for (const kid of kids) removed += await this.deleteRecursive(childPath(path, kid));
+      try {
+        return removed + ((await this.remove(path)) ? 1 : 0);
+      } catch (e) {
+        if (!isCode(e, ZK_CODES.NOT_EMPTY) || round >= DELETE_ROUNDS) throw e;
+      }
+    }
   }
 
   /** Removes one node; false when it was already gone (also after a retried removal). */
@@ -427,6 +435,9 @@ class Session implements ZooKeeperSession {
     changed.abort();
   }
 }
+
+/** How often deleteRecursive lists a node again when a writer keeps adding children. */
+const DELETE_ROUNDS = 10;
 
 function isCode(error: unknown, code: number): boolean {
   return error instanceof ZooKeeperError && error.zkCode === code;

@@ -89,19 +89,29 @@ export function formatUuid(most: bigint, least: bigint): string {
  */
 export function encodeLeaderInfo(info: LeaderInfo): Uint8Array {
   const utf = modifiedUtf8(info.address);
+  if (utf.length > 0xffff) {
+    throw new LeaderInfoError(`the address is ${utf.length} bytes, more than writeUTF's 65535`, 0);
+  }
   const out: number[] = [0xac, 0xed, 0x00, 0x05];
-  const payload = [(utf.length >> 8) & 0xff, utf.length & 0xff, ...utf];
-  if (payload.length <= 0xff) out.push(TC_BLOCKDATA, payload.length);
-  else out.push(TC_BLOCKDATALONG, ...u32(payload.length));
-  out.push(...payload);
+  const payloadLength = utf.length + 2;
+  if (payloadLength <= 0xff) out.push(TC_BLOCKDATA, payloadLength);
+  else append(out, [TC_BLOCKDATALONG, ...u32(payloadLength)]);
+  out.push((utf.length >> 8) & 0xff, utf.length & 0xff);
+  append(out, utf);
   const cls = modifiedUtf8(UUID_CLASS);
-  out.push(TC_OBJECT, TC_CLASSDESC, 0, cls.length, ...cls);
-  out.push(0xbc, 0x99, 0x03, 0xf7, 0x98, 0x6d, 0x85, 0x2f, 0x02, 0x00, 0x02);
-  for (const name of ['leastSigBits', 'mostSigBits']) out.push(0x4a, 0, name.length, ...modifiedUtf8(name));
+  append(out, [TC_OBJECT, TC_CLASSDESC, 0, cls.length, ...cls]);
+  append(out, [0xbc, 0x99, 0x03, 0xf7, 0x98, 0x6d, 0x85, 0x2f, 0x02, 0x00, 0x02]);
+  for (const name of ['leastSigBits', 'mostSigBits']) append(out, [0x4a, 0, name.length, ...modifiedUtf8(name)]);
   out.push(TC_ENDBLOCKDATA, TC_NULL);
   const hexId = info.sessionId.replace(/-/g, '');
-  out.push(...u64(BigInt(`0x${hexId.slice(16)}`)), ...u64(BigInt(`0x${hexId.slice(0, 16)}`)));
+  append(out, u64(BigInt(`0x${hexId.slice(16)}`)));
+  append(out, u64(BigInt(`0x${hexId.slice(0, 16)}`)));
   return Uint8Array.from(out);
+}
+
+/** A loop, not `push(...bytes)`: spreading a long address overflows the stack. */
+function append(out: number[], bytes: readonly number[]): void {
+  for (const b of bytes) out.push(b);
 }
 
 class Reader {

@@ -1,6 +1,7 @@
 import type { FlinkConfiguration } from '../config/flink/configuration.js';
 import { describeEntry, type FlinkEntry } from '../config/flink/entries.js';
-import { MASK, OPTIONS, type FlinkOption } from '../config/flink/options.js';
+import { OPTIONS, type FlinkOption } from '../config/flink/options.js';
+import { Secret } from '../config/secrets.js';
 import { parseDuration } from '../config/values/duration.js';
 import { parseHostPort, parseList } from '../config/values/lists.js';
 import { FlinkYarnError, InvalidValueError, UsageError } from '../errors/index.js';
@@ -9,32 +10,11 @@ import { FlinkMapSyntaxError, parseFlinkMap } from './flink-map.js';
 import { invalidPathReason, zkPath } from './paths.js';
 
 export type { SaslDecision };
+// The authorization data is held as a Secret, which never prints.
+export { Secret };
 
 /** `high-availability.zookeeper.client.acl`: what nodes this product creates are protected with. */
 export type AclMode = 'open' | 'creator';
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
-/** A credential that never prints: JSON, util.inspect and string conversion all show the mask. */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  /** The value, for the one place that sends it to ZooKeeper. */
-  reveal(): string {
-    return this.#value;
-  }
-  toJSON(): string {
-    return MASK;
-  }
-  toString(): string {
-    return MASK;
-  }
-  [INSPECT](): string {
-    return MASK;
-  }
-}
 
 /** One `scheme:auth` entry of `high-availability.zookeeper.client.authorization`. */
 export interface ZooKeeperAuthInfo {

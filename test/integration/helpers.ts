@@ -93,11 +93,11 @@ export async function zkExists(path: string): Promise<boolean> {
   }
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<boolean> {
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 120_000, intervalMs = 1000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
@@ -210,9 +210,13 @@ describe('attached sessions, spawned as a user runs them', () => {
   });
 
   it("a failure after RUNNING removes the app, the staging directory and the JobManager's ZooKeeper nodes", async () => {
-    // The properties file cannot be written, which fails the deployment after the JobManager is up.
-    const r = session(confDir('yarn.properties-file.location: /nonexistent/dir'), '-d', '-nm', 'it-late-failure');
+    // The properties file cannot be written (a directory stands where it goes), which fails the
+    // deployment after the JobManager is up. A missing directory is refused before anything exists.
+    const props = mkdtempSync(join(tmpdir(), 'flink-yarn-it-props-'));
+    mkdirSync(join(props, `.yarn-properties-${user}`));
+    const r = session(confDir(`yarn.properties-file.location: ${props}`), '-d', '-nm', 'it-late-failure');
     expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Cannot write Flink's properties file .*\[LOCAL_FILE_UNWRITABLE\]/);
     expect(r.stderr).toMatch(/removed ZooKeeper \/flink\/application_\d+_\d+ \(\d+ nodes\)/);
     const [app] = await appsNamed('it-late-failure');
     expect(app?.state).toBe('KILLED');

@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import type { YarnApplication, YarnAppState } from '../../yarn/model.js';
 import type { YarnConnectionOptions } from '../../operations/yarn-context.js';
 import { EXIT, ExitError } from '../exit.js';
 import { style, writeJson, writeLines, type Io, failoverLine } from '../output.js';
+import { cell } from '../text.js';
 import type { ConnectionArgs, KillArgs, ListArgs, StatusArgs } from '../specs/applications.js';
 
 function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
@@ -101,11 +101,12 @@ export async function runAttempts(args: StatusArgs, io: Io): Promise<void> {
 
 export async function runKill(args: KillArgs, io: Io, stdin: NodeJS.ReadStream = process.stdin): Promise<void> {
   const { killApplication } = await import('../../operations/applications.js');
+  const { checkApplicationId } = await import('../../operations/yarn-context.js');
+  // Before the question: a malformed id is bad usage, whatever the answer.
+  checkApplicationId(args.applicationId);
   if (!args.yes && stdin.isTTY === true) {
-    const rl = createInterface({ input: stdin, output: io.stderr });
-    const answer = await rl.question(`Kill ${args.applicationId}? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) {
+    const { ask, isYes } = await import('../prompt.js');
+    if (!isYes(await ask(io, stdin, `Kill ${args.applicationId}? [y/N] `).answer)) {
       io.stderr.write('Not killed.\n');
       throw new ExitError(EXIT.failed);
     }
@@ -129,6 +130,10 @@ export async function runKill(args: KillArgs, io: Io, stdin: NodeJS.ReadStream =
       ? `${result.applicationId} was already ${result.state}.\n`
       : `${result.applicationId} is ${result.state} (was ${result.previousState}).\n`,
   );
+  const { staging } = result;
+  if (staging.removed) io.stdout.write(`removed ${staging.path}\n`);
+  else if (staging.path !== null && staging.problem !== undefined)
+    io.stderr.write(`Could not remove its staging directory (flink-yarn gc will): ${staging.problem}\n`);
   for (const c of cleaned ?? []) {
     io.stdout.write(
       `removed ${c.namespace} (${c.zkNodes} nodes)${c.storage !== null ? `; ${c.storage}${c.storageRemoved ? ' removed' : ' (not there)'}` : ''}\n`,
@@ -183,15 +188,19 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** Lays out one row of a table whose columns are as wide as their widest cell. */
+/**
+ * Lays out one row of a table whose columns are as wide as their widest cell. Cells are the RM's
+ * values: each is kept to one line and cut when long, so one name cannot stretch or fake rows.
+ */
 function tableLine(
   header: readonly string[],
   rows: readonly (readonly string[])[],
 ): (cells: readonly string[]) => string {
   const widths = header.map((h) => h.length);
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, cell(c).length)));
   return (cells) =>
     cells
+      .map((c) => cell(c))
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();

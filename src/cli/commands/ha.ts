@@ -5,6 +5,11 @@ import type { HaCleanArgs, HaListArgs, HaStatusArgs } from '../specs/ha.js';
 
 export async function runHaStatus(args: HaStatusArgs, io: Io): Promise<void> {
   const { haStatus } = await import('../../operations/ha.js');
+  // Checked even when --cluster-id makes it unused: a malformed id is bad usage either way.
+  if (args.applicationId !== undefined) {
+    const { checkApplicationId } = await import('../../operations/yarn-context.js');
+    checkApplicationId(args.applicationId);
+  }
   const status = await haStatus({ ...args, env: io.env, cwd: io.cwd });
   if (args.output === 'json') writeJson(io, status);
   else io.stdout.write(format(status, style(io.stdout, io.env)));
@@ -46,7 +51,7 @@ export async function runHaList(args: HaListArgs, io: Io): Promise<void> {
     return;
   }
   const st = style(io.stdout, io.env);
-  const width = Math.max(10, ...list.map((n) => n.clusterId.length));
+  const width = list.reduce((w, n) => Math.max(w, n.clusterId.length), 10);
   io.stdout.write(`${'CLUSTER-ID'.padEnd(width)}  ${'YARN STATE'.padEnd(10)}  JOBS  ORPHANED\n`);
   for (const n of list) {
     io.stdout.write(

@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline';
 import type { JobOutcome, WatchEvent } from '../../operations/run/index.js';
 import { TERMINAL_JOB_STATES } from '../../flink/rest-client.js';
 import { EXIT, ExitError } from '../exit.js';
 import { style, writeJson, type Io, failoverLine } from '../output.js';
+import { ask, isYes, type Question } from '../prompt.js';
 import type { RunArgs } from '../specs/run.js';
 import { deployWithProgress } from './session.js';
 
@@ -129,7 +129,7 @@ function interruptDecision(
   say: (text: string) => void,
 ): { decision: Promise<'cancel' | 'detach'>; dispose(): void } {
   let onSigint: (() => void) | undefined;
-  let asking: ReturnType<typeof createInterface> | undefined;
+  let asking: Question | undefined;
   const decision = new Promise<'cancel' | 'detach'>((resolve) => {
     let count = 0;
     onSigint = () => {
@@ -141,11 +141,8 @@ function interruptDecision(
         resolve(how);
         return;
       }
-      asking = createInterface({ input: stdin, output: io.stderr });
-      asking.question('Cancel the job and shut its cluster down? [y/N] ', (answer) => {
-        asking?.close();
-        resolve(/^y(es)?$/i.test(answer.trim()) ? 'cancel' : 'detach');
-      });
+      asking = ask(io, stdin, 'Cancel the job and shut its cluster down? [y/N] ');
+      void asking.answer.then((answer) => resolve(isYes(answer) ? 'cancel' : 'detach'));
     };
     process.on('SIGINT', onSigint);
   });

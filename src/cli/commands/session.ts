@@ -4,7 +4,7 @@ import type { ProgramOptions, SessionEvent, SessionOptions, SessionResult } from
 import { EXIT, ExitError } from '../exit.js';
 import { DEPLOYMENT_FLAGS } from '../flags.js';
 import { flinkProperties } from '../spec.js';
-import { formatDiagnostics, style, writeJson, type Io, failoverLine } from '../output.js';
+import { CLEAR_LINE, formatDiagnostics, style, writeJson, type Io, failoverLine } from '../output.js';
 import type { SessionArgs } from '../specs/session.js';
 
 export type { SessionArgs };
@@ -270,7 +270,7 @@ function liveLine(io: Io, started: number): { set(text: string): void; clear(): 
   let shown = false;
   const render = (): void => {
     if (!tty || text === undefined) return;
-    io.stderr.write(`\r\u001b[2K${((Date.now() - started) / 1000).toFixed(0).padStart(5)}s ${text} ...`);
+    io.stderr.write(`${CLEAR_LINE}${((Date.now() - started) / 1000).toFixed(0).padStart(5)}s ${text} ...`);
     shown = true;
   };
   const timer = tty ? setInterval(render, 1000) : undefined;
@@ -280,7 +280,7 @@ function liveLine(io: Io, started: number): { set(text: string): void; clear(): 
       text = next;
     },
     clear() {
-      if (shown) io.stderr.write('\r\u001b[2K');
+      if (shown) io.stderr.write(CLEAR_LINE);
       shown = false;
     },
     stop() {

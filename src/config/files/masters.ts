@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { clip, diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 
 export interface MasterEntry {
   readonly host: string;
@@ -30,7 +30,7 @@ export function parseMasters(text: string, file: string): ParsedMasters {
         diagnostic(
           'error',
           'MASTERS_MALFORMED_LINE',
-          `'${content}' has more than one word; Flink's scripts would use only '${content.split(/\s+/)[0]}'. Write one 'host:webUIPort' per line.`,
+          `'${clip(content)}' has more than one word; Flink's scripts would use only '${clip(content.split(/\s+/)[0] ?? '')}'. Write one 'host:webUIPort' per line.`,
           { file, line },
         ),
       );
@@ -41,7 +41,7 @@ export function parseMasters(text: string, file: string): ParsedMasters {
         diagnostic(
           'error',
           'MASTERS_MALFORMED_LINE',
-          `'${content}' is not 'host:webUIPort'; each line of the masters file names one JobManager host and its web UI port, e.g. 'localhost:8081'.`,
+          `'${clip(content)}' is not 'host:webUIPort'; each line of the masters file names one JobManager host and its web UI port, e.g. 'localhost:8081'.`,
           { file, line },
         ),
       );
@@ -50,7 +50,7 @@ export function parseMasters(text: string, file: string): ParsedMasters {
     const port = m[2] === undefined ? 0 : Number(m[2]);
     if (port > 65_535) {
       diagnostics.push(
-        diagnostic('error', 'MASTERS_MALFORMED_LINE', `web UI port ${m[2]} is out of range (1-65535).`, {
+        diagnostic('error', 'MASTERS_MALFORMED_LINE', `web UI port ${clip(m[2]!, 40)} is out of range (1-65535).`, {
           file,
           line,
         }),

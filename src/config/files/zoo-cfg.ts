@@ -1,4 +1,5 @@
-import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { clip, diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { maskConfigLine } from '../secrets.js';
 
 export interface ZooServer {
   /** The X of `server.X`: the server's myid. */
@@ -39,7 +40,10 @@ export function parseZooCfg(text: string, file: string): ParsedZooCfg {
     const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(content);
     if (m === null) {
       diagnostics.push(
-        diagnostic('error', 'ZOO_CFG_MALFORMED_LINE', `'${content}' is not a 'key=value' line.`, { file, line }),
+        diagnostic('error', 'ZOO_CFG_MALFORMED_LINE', `'${maskConfigLine(content)}' is not a 'key=value' line.`, {
+          file,
+          line,
+        }),
       );
       return;
     }
@@ -59,10 +63,15 @@ export function parseZooCfg(text: string, file: string): ParsedZooCfg {
   const clientPort = properties.get('clientPort');
   if (clientPort !== undefined && !isPort(clientPort.value)) {
     diagnostics.push(
-      diagnostic('error', 'ZOO_CFG_INVALID_CLIENT_PORT', `clientPort '${clientPort.value}' is not a port (1-65535).`, {
-        file,
-        line: clientPort.line,
-      }),
+      diagnostic(
+        'error',
+        'ZOO_CFG_INVALID_CLIENT_PORT',
+        `clientPort '${clip(clientPort.value)}' is not a port (1-65535).`,
+        {
+          file,
+          line: clientPort.line,
+        },
+      ),
     );
   }
   const dataDir = properties.get('dataDir');
@@ -79,22 +88,23 @@ export function parseZooCfg(text: string, file: string): ParsedZooCfg {
 function parseServer(p: ZooCfgProperty): ZooServer | string {
   const usage = `write it as server.X=host:peerPort:leaderPort, e.g. server.0=localhost:2888:3888`;
   const idText = p.key.slice('server.'.length);
-  if (!/^[0-9]+$/.test(idText)) return `'${p.key}': the server id must be a number; ${usage}.`;
+  const key = clip(p.key);
+  if (!/^[0-9]+$/.test(idText)) return `'${key}': the server id must be a number; ${usage}.`;
   const [address = '', client] = p.value.split(';', 2);
   // Like Flink's quorum peer, a server given as `host` or `host:peerPort` gets ports 2888/3888.
   const parts = address.split(':');
-  if (parts.length > 4) return `'${p.key}=${p.value}' is malformed; ${usage}.`;
+  if (parts.length > 4) return `'${key}=${clip(p.value)}' is malformed; ${usage}.`;
   const [host = '', peer = String(DEFAULT_PEER_PORT), leader = String(DEFAULT_LEADER_PORT), role] = parts;
-  if (!/^[0-9A-Za-z._-]+$/.test(host)) return `'${p.key}': '${host}' is not a host name; ${usage}.`;
+  if (!/^[0-9A-Za-z._-]+$/.test(host)) return `'${key}': '${clip(host)}' is not a host name; ${usage}.`;
   if (!isPort(peer) || !isPort(leader))
-    return `'${p.key}': '${peer}' and '${leader}' must both be ports (1-65535); ${usage}.`;
+    return `'${key}': '${clip(peer, 40)}' and '${clip(leader, 40)}' must both be ports (1-65535); ${usage}.`;
   if (role !== undefined && role !== 'participant' && role !== 'observer') {
-    return `'${p.key}': the role '${role}' must be participant or observer.`;
+    return `'${key}': the role '${clip(role, 40)}' must be participant or observer.`;
   }
   let clientPort: number | undefined;
   if (client !== undefined) {
     const port = client.includes(':') ? client.slice(client.lastIndexOf(':') + 1) : client;
-    if (!isPort(port.trim())) return `'${p.key}': the client port '${client}' is not a port.`;
+    if (!isPort(port.trim())) return `'${key}': the client port '${clip(client, 40)}' is not a port.`;
     clientPort = Number(port.trim());
   }
   return {

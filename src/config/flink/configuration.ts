@@ -1,4 +1,6 @@
+import { clip } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
+import { JAVA_INT_MAX, JAVA_INT_MIN, parseWhole } from '../values/numbers.js';
 import { parseDuration } from '../values/duration.js';
 import { parseMemorySize } from '../values/memory.js';
 import type { FlinkEntry } from './entries.js';
@@ -68,15 +70,27 @@ export class FlinkConfiguration {
     return this.lookup(option)?.entry.value ?? option.defaultValue;
   }
 
-  /** Typed getters throw InvalidValueError naming the key; callers turn it into a diagnostic. */
+  /**
+   * Typed getters throw InvalidValueError naming the key; callers turn it into a diagnostic.
+   * A whole number is within Java's int range for Flink's intType options (Flink fails to parse
+   * more), and below 2^53 for the others, which flink-yarn could not hold exactly.
+   */
   integer(option: FlinkOption): number | undefined {
     const v = this.string(option);
     if (v === undefined) return undefined;
-    const t = v.trim();
-    if (!/^[+-]?[0-9]+$/.test(t) || !Number.isSafeInteger(Number(t))) {
-      throw new InvalidValueError(`${option.key} must be an integer, but is '${v}'`);
+    const int = option.type === 'int';
+    const r = int
+      ? parseWhole(v, JAVA_INT_MIN, JAVA_INT_MAX)
+      : parseWhole(v, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (r.ok) return r.value;
+    if (r.problem === 'not-a-number') {
+      throw new InvalidValueError(`${option.key} must be an integer, but is '${clip(v)}'`);
     }
-    return Number(t);
+    throw new InvalidValueError(
+      int
+        ? `${option.key} is '${clip(v)}', outside ${JAVA_INT_MIN}..${JAVA_INT_MAX}: Flink reads it as a Java int and fails to parse it`
+        : `${option.key} is '${clip(v)}', beyond 2^53: too large to be meant, and more than flink-yarn can hold exactly`,
+    );
   }
 
   duration(option: FlinkOption): number | undefined {
@@ -94,7 +108,7 @@ export class FlinkConfiguration {
     if (v === undefined) return undefined;
     if (v === 'true') return true;
     if (v === 'false') return false;
-    throw new InvalidValueError(`${option.key} must be true or false, but is '${v}'`);
+    throw new InvalidValueError(`${option.key} must be true or false, but is '${clip(v)}'`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import type { FlinkEntry, ParsedFlinkConf } from './entries.js';
-import { isSensitiveKey, MASK } from './options.js';
+import { maskConfigLine } from '../secrets.js';
 
 /**
  * Parses a legacy `flink-conf.yaml` the way Flink's GlobalConfiguration does, which is not YAML:
@@ -21,7 +21,7 @@ export function parseLegacyFlinkConf(text: string, file: string): ParsedFlinkCon
         diagnostic(
           'warning',
           'FLINK_CONF_LINE_IGNORED',
-          `'${masked(content)}' is not a 'key: value' pair, so Flink ignores this line${content.includes(':') ? " (is the space after ':' missing?)" : ''}.`,
+          `'${maskConfigLine(content)}' is not a 'key: value' pair, so Flink ignores this line${content.includes(':') ? " (is the space after ':' missing?)" : ''}.`,
           { file, line },
         ),
       );
@@ -43,11 +43,4 @@ export function parseLegacyFlinkConf(text: string, file: string): ParsedFlinkCon
     entries.push({ key, value, file, line, source: 'file' });
   });
   return { file, format: 'legacy', entries, diagnostics };
-}
-
-/** Echo a skipped line without the value when its would-be key looks secret. */
-function masked(content: string): string {
-  const colon = content.indexOf(':');
-  const key = colon < 0 ? content : content.slice(0, colon);
-  return colon >= 0 && isSensitiveKey(key) ? `${key}:${MASK}` : content;
 }

@@ -7,10 +7,17 @@ export interface FlinkOption {
   readonly deprecatedKeys: readonly string[];
   /** Flink's default in its string form, when it has one. */
   readonly defaultValue?: string;
+  /** `int` where Flink declares intType: a value beyond Java's int range fails to parse there. */
+  readonly type?: 'int';
 }
 
 function option(key: string, deprecatedKeys: readonly string[] = [], defaultValue?: string): FlinkOption {
   return defaultValue === undefined ? { key, deprecatedKeys } : { key, deprecatedKeys, defaultValue };
+}
+
+/** An option Flink declares with intType. */
+function intOption(key: string, deprecatedKeys: readonly string[] = [], defaultValue?: string): FlinkOption {
+  return { ...option(key, deprecatedKeys, defaultValue), type: 'int' };
 }
 
 export const OPTIONS = {
@@ -42,7 +49,7 @@ export const OPTIONS = {
     ['recovery.zookeeper.client.retry-wait'],
     '5000',
   ),
-  zkMaxRetryAttempts: option(
+  zkMaxRetryAttempts: intOption(
     'high-availability.zookeeper.client.max-retry-attempts',
     ['recovery.zookeeper.client.max-retry-attempts'],
     '3',
@@ -60,15 +67,15 @@ export const OPTIONS = {
   kerberosPrincipal: option('security.kerberos.login.principal', ['security.principal']),
   kerberosUseTicketCache: option('security.kerberos.login.use-ticket-cache', [], 'true'),
   askTimeout: option('pekko.ask.timeout', ['akka.ask.timeout'], '10 s'),
-  applicationAttempts: option('yarn.application-attempts'),
+  applicationAttempts: intOption('yarn.application-attempts'),
   attemptFailuresValidityInterval: option('yarn.application-attempt-failures-validity-interval', [], '10000'),
   applicationMasterPort: option('yarn.application-master.port', [], '0'),
-  appMasterVcores: option('yarn.appmaster.vcores', [], '1'),
+  appMasterVcores: intOption('yarn.appmaster.vcores', [], '1'),
   applicationName: option('yarn.application.name'),
   applicationType: option('yarn.application.type'),
   applicationQueue: option('yarn.application.queue'),
   applicationNodeLabel: option('yarn.application.node-label'),
-  applicationPriority: option('yarn.application.priority', [], '-1'),
+  applicationPriority: intOption('yarn.application.priority', [], '-1'),
   applicationId: option('yarn.application.id'),
   tags: option('yarn.tags', [], ''),
   shipFiles: option('yarn.ship-files', ['yarn.ship-directories']),
@@ -77,7 +84,7 @@ export const OPTIONS = {
   stagingDirectory: option('yarn.staging-directory'),
   jobManagerProcessSize: option('jobmanager.memory.process.size'),
   taskManagerProcessSize: option('taskmanager.memory.process.size'),
-  taskSlots: option('taskmanager.numberOfTaskSlots', [], '1'),
+  taskSlots: intOption('taskmanager.numberOfTaskSlots', [], '1'),
   defaultScheme: option('fs.default-scheme'),
 } as const satisfies Record<string, FlinkOption>;
 
@@ -85,29 +92,3 @@ export const OPTIONS = {
 export const DEPRECATED_KEYS: ReadonlyMap<string, string> = new Map(
   Object.values(OPTIONS).flatMap((o: FlinkOption) => o.deprecatedKeys.map((d) => [d, o.key] as const)),
 );
-
-const SENSITIVE_FRAGMENTS = [
-  'password',
-  // A digest `user:password`, which Flink's own list misses.
-  'zookeeper.client.authorization',
-  'secret',
-  'fs.azure.account.key',
-  'apikey',
-  'api-key',
-  'auth-params',
-  'service-key',
-  'token',
-  'basic-auth',
-  'jaas.config',
-  'http-headers',
-  'private-key',
-  'credential',
-];
-
-/** Keys whose values must never be printed (Flink's list, plus a few of ours). */
-export function isSensitiveKey(key: string): boolean {
-  const k = key.toLowerCase();
-  return SENSITIVE_FRAGMENTS.some((f) => k.includes(f));
-}
-
-export const MASK = '******';

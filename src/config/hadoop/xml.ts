@@ -39,11 +39,17 @@ const LINE_ATTR = '__line__';
 
 /**
  * Parses the text of a Hadoop `*-site.xml`. Pure: no file access. Throws ParseError with the line
- * for malformed XML or a document whose root is not `<configuration>`.
+ * for malformed XML, an empty document, or one whose root is not `<configuration>`.
  */
 export function parseHadoopXml(text: string, file: string): HadoopResource {
   const root = parseXml(text, file);
-  if (root === undefined) return { file, items: [] };
+  if (root === undefined) {
+    // Hadoop's parser fails with "Unexpected EOF in prolog": the whole configuration does not load.
+    throw new ParseError(
+      `the file has no <configuration> element${text.trim() === '' ? ' (it is empty)' : ''}; Hadoop fails to load it. Write <configuration></configuration> into it, or remove it.`,
+      { file, line: 1 },
+    );
+  }
   const rootName = localName(root['#name']);
   if (rootName !== 'configuration') {
     throw new ParseError(`the root element is <${root['#name']}>, expected <configuration>`, {

@@ -1,7 +1,8 @@
-import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { clip, diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import type { ExpandedValue, HadoopConfiguration, HadoopOrigin } from './configuration.js';
 import { isBuiltinFile } from './defaults.js';
 import { parseList } from '../values/lists.js';
+import { JAVA_INT_MAX, JAVA_INT_MIN } from '../values/numbers.js';
 
 /** A typed value and where it came from (a file, or the built-in default). */
 export interface Sourced<T> {
@@ -63,11 +64,16 @@ export function readYarnSite(conf: HadoopConfiguration): { site: YarnSite; diagn
     reportExpansion(v, diagnostics);
     const parsed = parseHadoopInt(v.value);
     if (parsed === undefined || parsed < min) {
+      // Digits that do not fit are a different mistake from text that is no number at all.
+      const what =
+        parsed === undefined && /^[+-]?(0x[0-9a-f]+|[0-9]+)$/i.test(v.value.trim())
+          ? `beyond ${JAVA_INT_MAX}, the largest number Hadoop reads here (a Java int)`
+          : `not ${min > 0 ? 'a positive' : 'an'} integer`;
       diagnostics.push(
         diagnostic(
           'error',
           'YARN_SITE_INVALID_VALUE',
-          `${key} is '${v.value}', which is not ${min > 0 ? 'a positive' : 'an'} integer; the ResourceManager will refuse to start with it. Use a whole number such as ${fallback}.`,
+          `${key} is '${clip(v.value)}', which is ${what}; the ResourceManager will refuse to start with it. Use a whole number such as ${fallback}.`,
           { key, ...where(v) },
         ),
       );
@@ -91,7 +97,7 @@ export function readYarnSite(conf: HadoopConfiguration): { site: YarnSite; diagn
         diagnostic(
           'error',
           'YARN_SITE_INVALID_VALUE',
-          `yarn.http.policy is '${policyValue.value}'; use HTTP_ONLY, HTTPS_ONLY or HTTP_AND_HTTPS.`,
+          `yarn.http.policy is '${clip(policyValue.value)}'; use HTTP_ONLY, HTTPS_ONLY or HTTP_AND_HTTPS.`,
           { key: YARN_KEYS.httpPolicy, ...where(policyValue) },
         ),
       );
@@ -157,7 +163,7 @@ export function parseHadoopInt(text: string): number | undefined {
   const hex = /^(-?)0x([0-9a-fA-F]+)$/.exec(t);
   const n =
     hex !== null ? (hex[1] === '-' ? -1 : 1) * parseInt(hex[2]!, 16) : /^[+-]?[0-9]+$/.test(t) ? Number(t) : NaN;
-  return Number.isSafeInteger(n) && Math.abs(n) <= 2_147_483_647 ? n : undefined;
+  return Number.isSafeInteger(n) && n >= JAVA_INT_MIN && n <= JAVA_INT_MAX ? n : undefined;
 }
 
 function where(v: ExpandedValue | undefined): HadoopOrigin {

@@ -1,4 +1,6 @@
+import { clip } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
+import { tooManyDigits } from './numbers.js';
 
 /** Milliseconds per unit label, with the synonyms Flink's TimeUtils accepts (case-insensitive). */
 const UNIT_MS: ReadonlyMap<string, number> = new Map([
@@ -26,16 +28,19 @@ export function parseDuration(text: string): number {
   if (trimmed === '') throw new InvalidValueError('a duration cannot be empty');
   const number = LEADING_DIGITS.exec(trimmed)?.[0] ?? '';
   if (number === '') {
-    throw new InvalidValueError(`'${text}' is not a duration: it must start with a number (e.g. '10 s')`);
+    throw new InvalidValueError(`'${clip(text)}' is not a duration: it must start with a number (e.g. '10 s')`);
   }
   const unit = trimmed.slice(number.length).trim().toLowerCase();
   const perUnit = unit === '' ? 1 : UNIT_MS.get(unit);
   if (perUnit === undefined) {
-    throw new InvalidValueError(`'${text}' is not a duration: unknown unit '${unit}' (use ms, s, min, h or d)`);
+    throw new InvalidValueError(
+      `'${clip(text)}' is not a duration: unknown unit '${clip(unit, 40)}' (use ms, s, min, h or d)`,
+    );
   }
-  const ms = Number(number) * perUnit;
+  // Compared before converting: Number() of a longer run of digits is already rounded.
+  const ms = tooManyDigits(number) ? Infinity : Number(number) * perUnit;
   if (!Number.isSafeInteger(Math.floor(ms))) {
-    throw new InvalidValueError(`'${text}' is too large for a duration`);
+    throw new InvalidValueError(`'${clip(text)}' is too large for a duration`);
   }
   return Math.floor(ms);
 }

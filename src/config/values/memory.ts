@@ -1,4 +1,6 @@
+import { clip } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
+import { tooManyDigits } from './numbers.js';
 
 const UNIT_BYTES: ReadonlyMap<string, bigint> = new Map([
   ...labels(['b', 'bytes'], 1n),
@@ -24,15 +26,18 @@ export function parseMemorySize(text: string): number {
   if (trimmed === '') throw new InvalidValueError('a memory size cannot be empty');
   const number = LEADING_DIGITS.exec(trimmed)?.[0] ?? '';
   if (number === '') {
-    throw new InvalidValueError(`'${text}' is not a memory size: it must start with a number (e.g. '1600m')`);
+    throw new InvalidValueError(`'${clip(text)}' is not a memory size: it must start with a number (e.g. '1600m')`);
   }
   const unit = trimmed.slice(number.length).trim().toLowerCase();
   const perUnit = unit === '' ? 1n : UNIT_BYTES.get(unit);
   if (perUnit === undefined) {
-    throw new InvalidValueError(`'${text}' is not a memory size: unknown unit '${unit}' (use b, k, m, g or t)`);
+    throw new InvalidValueError(
+      `'${clip(text)}' is not a memory size: unknown unit '${clip(unit, 40)}' (use b, k, m, g or t)`,
+    );
   }
-  const bytes = BigInt(number) * perUnit;
-  if (bytes > MAX_BYTES) throw new InvalidValueError(`'${text}' is too large for a memory size`);
+  // A longer run of digits is too large whatever the unit, and BigInt of millions of them is slow.
+  const bytes = tooManyDigits(number) ? MAX_BYTES + 1n : BigInt(number) * perUnit;
+  if (bytes > MAX_BYTES) throw new InvalidValueError(`'${clip(text)}' is too large for a memory size`);
   return Number(bytes);
 }
 

@@ -1,3 +1,4 @@
+import { clip } from '../../diagnostics/index.js';
 import { InvalidValueError } from '../../errors/index.js';
 
 export interface PortRange {
@@ -28,7 +29,7 @@ export function parsePortSpec(text: string): PortRange[] {
     const to = parsePort(item.slice(dash + 1), text);
     if (from >= to) {
       throw new InvalidValueError(
-        `port range '${item}' in '${text}' must end above its start (${from} >= ${to}); write a single port without a range`,
+        `port range '${clip(item)}' in '${clip(text)}' must end above its start (${from} >= ${to}); write a single port without a range`,
       );
     }
     return { from, to };
@@ -38,12 +39,14 @@ export function parsePortSpec(text: string): PortRange[] {
 function parsePort(item: string, whole: string): number {
   if (!/^\+?[0-9]+$/.test(item)) {
     throw new InvalidValueError(
-      `'${item}' in '${whole}' is not a port: use a number, a range like 50000-50025 (no spaces), or a comma list`,
+      `'${clip(item)}' in '${clip(whole)}' is not a port: use a number, a range like 50000-50025 (no spaces), or a comma list`,
     );
   }
   const port = Number(item);
   if (port > MAX_PORT) {
-    throw new InvalidValueError(`port ${Number(item)} in '${whole}' is out of range (0-${MAX_PORT})`);
+    throw new InvalidValueError(
+      `port ${clip(item.replace(/^\+/, ''), 40)} in '${clip(whole)}' is out of range (0-${MAX_PORT})`,
+    );
   }
   return port;
 }

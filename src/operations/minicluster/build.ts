@@ -125,12 +125,12 @@ function fingerprintOf(module: MavenModule): string {
   return hash.digest('hex');
 }
 
-function walk(dir: string): string[] {
-  const out: string[] = [];
+// Appends into one list: a spread push of a big subtree overflows the stack.
+function walk(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir).sort()) {
     if (entry === 'target') continue;
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) out.push(...walk(path));
+    if (statSync(path).isDirectory()) walk(path, out);
     else out.push(path);
   }
   return out;

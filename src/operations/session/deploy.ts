@@ -11,6 +11,7 @@ import { allocate, stage } from './stage.js';
 import { submit, waitForRunning, writePropertiesFile } from './submit.js';
 import type { SessionEvent, SessionOptions, SessionResult } from './types.js';
 import { UndoList } from './undo.js';
+import { checkApplicationId } from '../yarn-context.js';
 
 /**
  * Deploys a Flink session (or a job's) cluster on YARN, or plans one (dry run), as a pipeline:
@@ -75,7 +76,7 @@ async function deploy(
     onEvent,
   );
   const propertiesFile = writePropertiesFile({
-    dir: options.propertiesDir ?? prepared.config.flink.raw('yarn.properties-file.location')?.value,
+    dir: prepared.propertiesDir,
     user: prepared.user,
     applicationId: plan.applicationId,
     dynamicProperties: options.dynamicProperties ?? {},
@@ -94,6 +95,8 @@ async function dryRun(
   options: SessionOptions,
   onEvent: (e: SessionEvent) => void,
 ): Promise<SessionPlan> {
+  // Checked before anything uses it: the id goes into HDFS paths and the AM's environment.
+  if (options.applicationId !== undefined) checkApplicationId(options.applicationId);
   const offline = options.hadoopVersion !== undefined && options.applicationId !== undefined;
   const hadoopVersion = offline
     ? options.hadoopVersion!

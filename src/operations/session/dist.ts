@@ -1,4 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { UsageError } from '../../errors/index.js';
 
@@ -41,7 +50,7 @@ export function readDistribution(options: {
   const files: LocalFile[] = [file(basename(distPath), distPath, 'dist')];
   for (const f of libFiles) if (f !== distPath) files.push(file(`lib/${relative(lib, f)}`, f, 'ship'));
   const plugins = join(options.flinkHome, 'plugins');
-  if (existsSync(plugins)) {
+  if (statOrUndefined(plugins) !== undefined) {
     for (const f of walk(plugins))
       if (!basename(f).startsWith('README')) files.push(file(`plugins/${relative(plugins, f)}`, f, 'ship'));
   }
@@ -49,7 +58,7 @@ export function readDistribution(options: {
   if (existsSync(log4j)) files.push(file('log4j.properties', log4j, 'ship'));
   for (const s of options.shipFiles ?? []) {
     if (!existsSync(s)) throw new UsageError(`Ship file ${s} (-t / yarn.ship-files) does not exist.`);
-    if (statSync(s).isDirectory())
+    if (statChecked(s).isDirectory())
       for (const f of walk(s)) files.push(file(`${basename(s)}/${relative(s, f)}`, f, 'ship'));
     else files.push(file(basename(s), s, 'ship'));
   }
@@ -60,18 +69,92 @@ function flinkVersion(home: string, distPath: string): string {
   const fromJar = /flink-dist(?:_\d+\.\d+)?-(\d+\.\d+(?:\.\d+)?)/.exec(basename(distPath))?.[1];
   if (fromJar !== undefined) return fromJar;
   const versionFile = join(home, 'VERSION');
-  return existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown';
+  // Only a small regular file: a FIFO named VERSION would block the read.
+  const stats = statOrUndefined(versionFile);
+  return stats?.isFile() === true && stats.size < 4096 ? readFileSync(versionFile, 'utf8').trim() : 'unknown';
 }
 
 function file(key: string, path: string, role: 'dist' | 'ship'): LocalFile {
-  return { key, path, size: statSync(path).size, role };
+  const stats = statChecked(path);
+  if (!stats.isFile()) {
+    throw new UsageError(
+      `${path} is ${kindOf(stats)}, not a regular file; Flink ships every file of lib/, plugins/ and the ship files, and reading this one would block or fail. Remove it.`,
+    );
+  }
+  return { key, path, size: stats.size, role };
 }
 
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
+/**
+ * Every file under `root`, in name order, following symbolic links as Flink's client does
+ * (Files.walkFileTree with FOLLOW_LINKS). A link back to a directory being walked is a loop:
+ * Java fails with FileSystemLoopException, and so does this, instead of recursing until the
+ * stack overflows.
+ */
+function walk(root: string): string[] {
+  const out: string[] = [];
+  const visit = (dir: string, open: ReadonlySet<string>): void => {
+    const real = realpathSync(dir);
+    if (open.has(real)) {
+      throw new UsageError(
+        `${dir} is a symbolic link to ${real}, a directory that contains it: a loop. Flink's client fails on it too (FileSystemLoopException). Remove the link.`,
+      );
+    }
+    const inside = new Set(open).add(real);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch (e) {
+      throw new UsageError(`Cannot list ${dir}: ${(e as Error).message}`);
+    }
+    for (const entry of entries) {
       const path = join(dir, entry);
-      return statSync(path).isDirectory() ? walk(path) : [path];
-    });
+      if (statChecked(path).isDirectory()) visit(path, inside);
+      else out.push(path);
+    }
+  };
+  if (!statChecked(root).isDirectory()) throw new UsageError(`${root} is not a directory.`);
+  visit(root, new Set());
+  return out;
+}
+
+/** stat, with a dangling link or an unreadable entry as a UsageError naming it. */
+function statChecked(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const target = code === 'ENOENT' ? linkTarget(path) : undefined;
+    throw new UsageError(
+      target !== undefined
+        ? `${path} is a symbolic link to ${target}, which does not exist; Flink's client cannot ship it either. Fix or remove the link.`
+        : code === 'ELOOP'
+          ? `${path} is a loop of symbolic links. Remove it.`
+          : `Cannot read ${path}: ${(e as Error).message}`,
+    );
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ConfigModel } from '../../config/assemble.js';
 import { OPTIONS } from '../../config/flink/options.js';
@@ -16,6 +17,7 @@ import {
   type SessionPlan,
   type SessionPlanInput,
 } from '../../session/plan.js';
+import { stagingDirOf } from '../staging-dir.js';
 import { readDistribution, type FlinkDistribution } from './dist.js';
 import type { StageFile } from './staging.js';
 import type { ProgramOptions, SessionOptions } from './types.js';
@@ -28,6 +30,8 @@ const DEFAULT_NAMES: Record<Entrypoint, string> = {
 };
 /** A dry run plans even without a Hadoop configuration, on this file system. */
 const PLACEHOLDER_FS = 'hdfs://namenode:8020';
+/** Flink's key for the directory of `.yarn-properties-<user>`. */
+export const PROPERTIES_LOCATION = 'yarn.properties-file.location';
 /** Before YARN allocates one, plans use this id. */
 export const PLACEHOLDER_APPLICATION_ID = 'application_0000000000000_0000';
 
@@ -51,6 +55,8 @@ export interface PreparedDeployment {
   readonly configName: 'config.yaml' | 'flink-conf.yaml';
   readonly standardYaml: boolean;
   readonly config: ConfigModel;
+  /** Where `.yarn-properties-<user>` goes: the option, yarn.properties-file.location, or the temp dir. */
+  readonly propertiesDir: string;
   /** The full plan, with the resources as staged (or, before staging, as they will be). */
   plan(target: PlanTarget, resources?: readonly StagedResource[]): SessionPlan;
   /** The plan's decisions and findings, without the submission body. */
@@ -113,7 +119,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const unstaged = (target: PlanTarget): StagedResource[] =>
     localFiles.map((f) => ({
       key: f.key,
-      uri: `${defaultFs}${target.homeDir}/.flink/${target.applicationId}/${f.key}`,
+      uri: `${defaultFs}${stagingDirOf(target.homeDir, target.applicationId)}/${f.key}`,
       size: f.size,
       modificationTime: 0,
       visibility: 'APPLICATION',
@@ -131,6 +137,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     configName,
     standardYaml,
     config,
+    propertiesDir: options.propertiesDir ?? config.flink.raw(PROPERTIES_LOCATION)?.value ?? tmpdir(),
     plan: (target, resources) => withNote(buildSessionPlan(input(target, resources ?? unstaged(target)))),
     decide: (target) => withNote(decideDeployment(input(target, []))),
   };

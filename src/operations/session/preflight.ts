@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { describeEntry } from '../../config/flink/entries.js';
 import { OPTIONS } from '../../config/flink/options.js';
 import type { ClusterContext } from '../../context/index.js';
 import { FlinkYarnError } from '../../errors/index.js';
@@ -6,7 +8,7 @@ import { schedulerQueues } from '../../yarn/queues.js';
 import type { ZooKeeperSession } from '../../zookeeper/client.js';
 import { describeRootProbe } from '../../zookeeper/probe.js';
 import type { ZooKeeperSettings } from '../../zookeeper/settings.js';
-import { PLACEHOLDER_APPLICATION_ID, type PreparedDeployment } from './inputs.js';
+import { PLACEHOLDER_APPLICATION_ID, PROPERTIES_LOCATION, type PreparedDeployment } from './inputs.js';
 import type { SessionEvent } from './types.js';
 import { SessionPlanError } from './errors.js';
 
@@ -46,6 +48,7 @@ export async function preflight(
   const preliminary = prepared.decide({ applicationId: PLACEHOLDER_APPLICATION_ID, hadoopVersion, homeDir });
   for (const d of preliminary.diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
   if (preliminary.diagnostics.some((d) => d.severity === 'error')) throw new SessionPlanError(preliminary.diagnostics);
+  checkPropertiesDir(prepared);
   const flink = prepared.config.flink;
   const zookeeperHa = haMode(flink).kind === 'zookeeper';
   const quorum = flink.string(OPTIONS.zkQuorum);
@@ -55,6 +58,24 @@ export async function preflight(
   const settings = context.zooKeeperSettings();
   const session = await checkZooKeeperRoot(context, settings, onEvent);
   return { hadoopVersion, zookeeper: session === null ? null : { settings, session } };
+}
+
+/** The properties file is written once the session runs: its directory must be there before anything is created. */
+function checkPropertiesDir(prepared: PreparedDeployment): void {
+  const dir = prepared.propertiesDir;
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (isDir) return;
+  const entry = prepared.config.flink.raw(PROPERTIES_LOCATION);
+  const where = entry === undefined ? '' : ` (${PROPERTIES_LOCATION}, ${describeEntry(entry)})`;
+  throw new FlinkYarnError(
+    'INVALID_VALUE',
+    `The directory for Flink's .yarn-properties file, ${dir}${where}, does not exist or is not a directory. Create it, or set ${PROPERTIES_LOCATION} to one that exists.`,
+  );
 }
 
 /** Checks that the quorum's members accept connections; one dead host must not hang the check. */

@@ -6,6 +6,7 @@ import { InterruptedError } from '../../errors/index.js';
 import type { SessionPlan } from '../../session/plan.js';
 import { renderLegacyConfig, renderStandardConfig } from '../../session/shipped-config.js';
 import { zkPath } from '../../zookeeper/paths.js';
+import { stagingDirOf } from '../staging-dir.js';
 import { SessionPlanError } from './errors.js';
 import type { PlanTarget, PreparedDeployment } from './inputs.js';
 import type { Preflight } from './preflight.js';
@@ -59,7 +60,7 @@ export async function stage(
 ): Promise<Staged> {
   const hdfs = context.webHdfs();
   const homeDir = await hdfs.homeDirectory();
-  const stagingDir = `${homeDir}/.flink/${allocation.applicationId}`;
+  const stagingDir = stagingDirOf(homeDir, allocation.applicationId);
   const target: PlanTarget = { ...allocation, hadoopVersion: settings.hadoopVersion, homeDir };
   const decision = prepared.decide(target);
   if (decision.diagnostics.some((d) => d.severity === 'error')) throw new SessionPlanError(decision.diagnostics);

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poll } from '../../async/poll.js';
 import type { ClusterContext } from '../../context/index.js';
@@ -95,18 +94,26 @@ export async function waitForRunning(
 
 /** Flink's `.yarn-properties-<user>`, so that `flink run` finds the session. */
 export function writePropertiesFile(input: {
-  readonly dir: string | undefined;
+  readonly dir: string;
   readonly user: string;
   readonly applicationId: string;
   readonly dynamicProperties: Readonly<Record<string, string>>;
 }): string {
-  const path = join(input.dir ?? tmpdir(), yarnPropertiesFileName(input.user));
-  writeFileSync(
-    path,
-    renderYarnProperties(
-      { applicationId: input.applicationId, dynamicProperties: input.dynamicProperties },
-      new Date(),
-    ),
+  const path = join(input.dir, yarnPropertiesFileName(input.user));
+  const text = renderYarnProperties(
+    { applicationId: input.applicationId, dynamicProperties: input.dynamicProperties },
+    new Date(),
   );
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new FlinkYarnError(
+      'LOCAL_FILE_UNWRITABLE',
+      `Cannot write Flink's properties file ${path}: ${(e as Error).message}.`,
+      {
+        cause: e,
+      },
+    );
+  }
   return path;
 }

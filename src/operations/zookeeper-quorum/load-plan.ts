@@ -1,10 +1,10 @@
 import { lookup } from 'node:dns/promises';
-import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseZooCfg } from '../../config/files/zoo-cfg.js';
-import { resolveFlinkConfDir } from '../../config/load.js';
+import { readConfigFile, resolveFlinkConfDir } from '../../config/load.js';
+import type { Diagnostic } from '../../diagnostics/index.js';
 import { FlinkYarnError } from '../../errors/index.js';
 import { planQuorum, type MachineIdentity, type QuorumPlan } from '../../zookeeper/quorum-plan.js';
 import type { Resolved } from './options.js';
@@ -13,17 +13,17 @@ import type { Resolved } from './options.js';
 export async function loadPlan(o: Resolved): Promise<QuorumPlan> {
   const confDir = resolveFlinkConfDir({ flinkConfDir: o.flinkConfDir, env: o.env, cwd: o.cwd });
   const file = join(confDir.dir, 'zoo.cfg');
-  if (!existsSync(file)) {
+  // Read as every configuration file is: only a regular file, so a FIFO cannot hang the start.
+  const problems: Diagnostic[] = [];
+  const { present, text } = readConfigFile(file, 'text', problems);
+  if (!present) {
     throw new FlinkYarnError(
       'ZOOKEEPER_CFG_INVALID',
       `No ZooKeeper configuration file ${file} (conf dir from ${confDir.via}). Create it with one server.X=host:peerPort:leaderPort line per server, as in Flink's conf/zoo.cfg, or pass --flink-conf-dir.`,
     );
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new FlinkYarnError('ZOOKEEPER_CFG_INVALID', `Cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  if (text === undefined) {
+    throw new FlinkYarnError('ZOOKEEPER_CFG_INVALID', problems.map((p) => p.message).join(' '));
   }
   const zooCfg = parseZooCfg(text, file);
   const machine = o.machine ?? thisMachine();

@@ -1,5 +1,5 @@
 import { OPTIONS } from '../../config/flink/options.js';
-import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { clip, diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { DEFAULT_ATTEMPTS } from '../../policy/attempts.js';
 import { at, describeHadoop, type RuleContext } from '../context.js';
 
@@ -14,7 +14,7 @@ export function applicationAttemptsPositiveInteger(ctx: RuleContext): Diagnostic
     diagnostic(
       'error',
       'ATTEMPTS_NOT_POSITIVE_INTEGER',
-      `${KEY} is '${invalid}', but it must be a whole number of at least 1 (the first attempt counts). Flink's default here is ${fallback}.`,
+      `${KEY} is '${clip(invalid)}', but it must be a whole number from 1 to 2147483647 (the first attempt counts; Flink reads it as a Java int and fails on anything else). Flink's default here is ${fallback}.`,
       at(ctx, OPTIONS.applicationAttempts),
     ),
   ];

@@ -1,4 +1,5 @@
 import { OPTIONS } from '../../config/flink/options.js';
+import { maskValue } from '../../config/secrets.js';
 import { parseHostPort, parseList } from '../../config/values/lists.js';
 import { parsePortSpec } from '../../config/values/ports.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
@@ -94,7 +95,7 @@ export function storageDirNotLocal(ctx: RuleContext): Diagnostic[] {
     diagnostic(
       'warning',
       'HA_STORAGE_DIR_LOCAL',
-      `high-availability.storageDir '${dir}' ${why}. On YARN a restarted JobManager usually runs on another node and cannot recover from it. Use a shared file system, e.g. 'hdfs:///flink/recovery'.`,
+      `high-availability.storageDir '${maskValue(OPTIONS.haStorageDir.key, dir)}' ${why}. On YARN a restarted JobManager usually runs on another node and cannot recover from it. Use a shared file system, e.g. 'hdfs:///flink/recovery'.`,
       at(ctx, OPTIONS.haStorageDir),
     ),
   ];

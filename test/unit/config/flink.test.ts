@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FlinkConfiguration } from '../../../src/config/flink/configuration.js';
 import { parseLegacyFlinkConf } from '../../../src/config/flink/legacy.js';
-import { DEPRECATED_KEYS, OPTIONS, isSensitiveKey } from '../../../src/config/flink/options.js';
+import { DEPRECATED_KEYS, OPTIONS } from '../../../src/config/flink/options.js';
+import { isSensitiveKey } from '../../../src/config/secrets.js';
 import { locateKeys, parseStandardYaml } from '../../../src/config/flink/yaml.js';
 import { ParseError } from '../../../src/errors/index.js';
 

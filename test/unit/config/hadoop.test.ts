@@ -75,8 +75,12 @@ describe('parseHadoopXml', () => {
     expect(() => parseHadoopXml(xml('<property><value>1</value></property>'), 'x.xml')).toThrow(/without a <name>/);
   });
 
-  it('accepts an empty file as no properties', () => {
-    expect(parseHadoopXml('   ', 'x.xml').items).toEqual([]);
+  it('refuses an empty file, as Hadoop does ("Unexpected EOF in prolog")', () => {
+    expect(() => parseHadoopXml('   ', 'x.xml')).toThrow(
+      /x\.xml:1: the file has no <configuration> element \(it is empty\)/,
+    );
+    expect(() => parseHadoopXml('<?xml version="1.0"?>\n', 'x.xml')).toThrow(ParseError);
+    expect(parseHadoopXml('<configuration/>', 'x.xml').items).toEqual([]);
   });
 });
 

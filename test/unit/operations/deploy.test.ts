@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/async/poll.js';
 import { FlinkYarnError } from '../../../src/errors/index.js';
@@ -16,7 +17,7 @@ const HA_CONF = {
 };
 
 /** A deployment against the fake cluster (and, with HA, a ZooKeeper in memory), with its events. */
-function setup(conf: Record<string, string> = BASE_CONF) {
+function setup(conf: Record<string, string> = BASE_CONF, overrides: Partial<SessionOptions> = {}) {
   const cluster = new FakeCluster();
   const zk = new FakeZooKeeper().add('/flink');
   const install = fakeInstallation(conf);
@@ -38,6 +39,7 @@ function setup(conf: Record<string, string> = BASE_CONF) {
       reachability: async (quorum) => [{ member: quorum, up: true, reason: null }],
     },
     onEvent: (e) => events.push(e),
+    ...overrides,
   };
   const cleanups = () => events.flatMap((e) => (e.kind === 'cleanup' ? [e.detail] : []));
   return { cluster, zk, install, events, cleanups, controller, deploy: () => deploySession(options) };
@@ -65,6 +67,20 @@ describe('deploySession: the pipeline with fake transports', () => {
   it('pre-flight: a plan error stops the deploy before any application exists', async () => {
     const { cluster, cleanups, deploy } = setup({});
     await expect(deploy()).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(cluster.steps).toEqual(['info']);
+    expect(cleanups()).toEqual([]);
+  });
+
+  it('pre-flight: a missing directory for the properties file is a typed error before anything exists', async () => {
+    const { cluster, cleanups, deploy } = setup(
+      { ...BASE_CONF, 'yarn.properties-file.location': '/nonexistent/flink-yarn-props' },
+      { propertiesDir: undefined },
+    );
+    const e = await deploy().catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'INVALID_VALUE' });
+    expect((e as Error).message).toMatch(
+      /\/nonexistent\/flink-yarn-props \(yarn\.properties-file\.location, set in .*flink-conf\.yaml:2\)/,
+    );
     expect(cluster.steps).toEqual(['info']);
     expect(cleanups()).toEqual([]);
   });
@@ -108,6 +124,13 @@ describe('deploySession: the pipeline with fake transports', () => {
     ]);
     expect(zk.nodes.has('/flink/application_1_0001')).toBe(false);
     expect(zk.connections.every((c) => c.closed)).toBe(true);
+  });
+
+  it('after RUNNING: a properties file that cannot be written is a typed error, and the session is undone', async () => {
+    const { cleanups, deploy, install } = setup();
+    mkdirSync(join(install.propertiesDir, '.yarn-properties-alice'));
+    await expect(deploy()).rejects.toMatchObject({ code: 'LOCAL_FILE_UNWRITABLE' });
+    expect(cleanups()).toEqual(['application application_1_0001 is KILLED', `removed ${stagingDir}`]);
   });
 
   it('wait: the deadline is a TIMEOUT, and what was created is removed', async () => {

@@ -185,12 +185,12 @@ describe('run [options] JAR [program args]', () => {
     });
   });
 
-  it('skips the values of options, kebab-cased too, and drops one -- separator', () => {
+  it('skips the values of options, kebab-cased too; a -- before the jar ends the options', () => {
     expect(splitRunArgs(['run', '--application-id', 'a_1_1', '-d', 'job.jar', '--', '--x'])).toEqual({
       argv: ['run', 'job.jar', '--application-id', 'a_1_1', '-d'],
-      programArgs: ['--x'],
+      programArgs: ['--', '--x'],
     });
-    expect(splitRunArgs(['run', '-d', '--', 'job.jar'])).toEqual({ argv: ['run', '-d'], programArgs: ['job.jar'] });
+    expect(splitRunArgs(['run', '-d', '--', 'job.jar'])).toEqual({ argv: ['run', 'job.jar', '-d'], programArgs: [] });
     expect(splitRunArgs(['list', '--states', 'RUNNING'])).toEqual({
       argv: ['list', '--states', 'RUNNING'],
       programArgs: [],

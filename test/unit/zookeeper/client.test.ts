@@ -246,6 +246,36 @@ describe('requests', () => {
     session.close();
   });
 
+  it('removes a namespace a shutting-down JobManager still writes to (NotEmpty): lists again', async () => {
+    const zk = new FakeZooKeeper().add('/flink', '/flink/app', '/flink/app/leader');
+    let late = 2;
+    // Each removal of the namespace finds a child written after the listing, twice.
+    zk.fail = (op, path) => {
+      if (op !== 'remove' || path !== '/flink/app' || late === 0) return undefined;
+      zk.add(`/flink/app/late${late--}`);
+      return zkError(ZK_CODES.NOT_EMPTY);
+    };
+    const session = await setup(zk).connect();
+    expect(await session.deleteRecursive('/flink/app')).toBe(4);
+    expect([...zk.nodes.keys()].filter((p) => p.startsWith('/flink/app'))).toEqual([]);
+    session.close();
+  });
+
+  it('gives up on a namespace that never stops growing, with the NotEmpty error', async () => {
+    const zk = new FakeZooKeeper().add('/flink', '/flink/app');
+    let n = 0;
+    zk.fail = (op, path) => {
+      if (op !== 'remove' || path !== '/flink/app') return undefined;
+      zk.add(`/flink/app/c${n++}`);
+      return zkError(ZK_CODES.NOT_EMPTY);
+    };
+    const session = await setup(zk).connect();
+    const e = await rejection(session.deleteRecursive('/flink/app'));
+    expect(e).toMatchObject({ code: 'ZK_REMOTE', zkCode: ZK_CODES.NOT_EMPTY });
+    expect(n).toBe(10);
+    session.close();
+  });
+
   it('refuses a path ZooKeeper would refuse, without sending it', async () => {
     const zk = new FakeZooKeeper();
     const session = await setup(zk).connect();

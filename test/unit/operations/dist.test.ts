@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors/index.js';
+import { readDistribution } from '../../../src/operations/session/dist.js';
+
+const root = mkdtempSync(join(tmpdir(), 'flink-yarn-dist-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let count = 0;
+/** A minimal Flink home: lib/ with the dist jar, plugins/, conf/. */
+function home(): { home: string; conf: string } {
+  const h = join(root, String(count++));
+  mkdirSync(join(h, 'lib'), { recursive: true });
+  mkdirSync(join(h, 'plugins', 'metrics'), { recursive: true });
+  mkdirSync(join(h, 'conf'));
+  writeFileSync(join(h, 'lib', 'flink-dist-1.20.1.jar'), 'jar');
+  writeFileSync(join(h, 'plugins', 'metrics', 'm.jar'), 'jar');
+  return { home: h, conf: join(h, 'conf') };
+}
+
+function refused(h: { home: string; conf: string }): UsageError {
+  const started = Date.now();
+  try {
+    readDistribution({ flinkHome: h.home, flinkConfDir: h.conf });
+  } catch (e) {
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(e).toBeInstanceOf(UsageError);
+    return e as UsageError;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('reading a Flink distribution', () => {
+  it('lists lib/ and plugins/, following a link to a sibling directory', () => {
+    const h = home();
+    mkdirSync(join(h.home, 'extra'));
+    writeFileSync(join(h.home, 'extra', 'x.jar'), 'jar');
+    symlinkSync(join(h.home, 'extra'), join(h.home, 'lib', 'extra'));
+    const d = readDistribution({ flinkHome: h.home, flinkConfDir: h.conf });
+    expect(d.files.map((f) => f.key)).toEqual(['flink-dist-1.20.1.jar', 'lib/extra/x.jar', 'plugins/metrics/m.jar']);
+  });
+
+  it('refuses a symbolic link loop in lib/ or plugins/ instead of recursing until the stack overflows', () => {
+    const h = home();
+    symlinkSync(join(h.home, 'lib'), join(h.home, 'lib', 'loop'));
+    expect(refused(h).message).toMatch(/lib\/loop is a symbolic link to .*lib, a directory that contains it: a loop/);
+    const p = home();
+    symlinkSync('..', join(p.home, 'plugins', 'metrics', 'up'));
+    expect(refused(p).message).toMatch(/FileSystemLoopException/);
+  });
+
+  it('refuses a FIFO or a device in lib/, which would block the upload', () => {
+    const h = home();
+    execFileSync('mkfifo', [join(h.home, 'lib', 'pipe.jar')]);
+    expect(refused(h).message).toMatch(/lib\/pipe\.jar is a named pipe \(FIFO\), not a regular file/);
+    const d = home();
+    symlinkSync('/dev/zero', join(d.home, 'plugins', 'metrics', 'zero.jar'));
+    expect(refused(d).message).toMatch(/zero\.jar is a character device/);
+  });
+
+  it('names a dangling link in lib/', () => {
+    const h = home();
+    symlinkSync('/nonexistent.jar', join(h.home, 'lib', 'gone.jar'));
+    expect(refused(h).message).toMatch(/gone\.jar is a symbolic link to \/nonexistent\.jar, which does not exist/);
+  });
+
+  it('does not read a VERSION that is not a small regular file', () => {
+    const h = home();
+    execFileSync('mkfifo', [join(h.home, 'VERSION')]);
+    writeFileSync(join(h.home, 'lib', 'flink-dist.jar'), 'jar');
+    const d = readDistribution({
+      flinkHome: h.home,
+      flinkConfDir: h.conf,
+      distJar: join(h.home, 'lib', 'flink-dist.jar'),
+    });
+    expect(d.version).toBe('unknown');
+  });
+});
