@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { poll } from '../dist/src/async/poll.js';
 import { writeSessionConfDir } from '../dist/src/operations/minicluster/index.js';
 
 const root = join(import.meta.dirname, '..');
@@ -65,16 +66,15 @@ if (process.argv.includes('--failover')) {
   }).split('\n')[0];
   process.kill(Number(pid), 'SIGKILL');
   const started = Date.now();
-  for (;;) {
-    const after = ha().leaders.find((l) => l.component === 'rest_server')?.leader;
-    if (after && after.sessionId !== before?.sessionId) {
-      console.log(
-        `New leader after ${((Date.now() - started) / 1000).toFixed(1)} s: ${after.address} (session ${after.sessionId})`,
-      );
-      break;
-    }
-    if (Date.now() - started > 120_000) throw new Error('no new leader within 120 s');
-    spawnSync('sleep', ['1']);
-  }
+  const after = await poll(
+    async () => {
+      const leader = ha().leaders.find((l) => l.component === 'rest_server')?.leader;
+      return leader && leader.sessionId !== before?.sessionId ? leader : undefined;
+    },
+    { intervalMs: 1000, timeoutMs: 120_000, onTimeout: () => new Error('no new leader within 120 s') },
+  );
+  console.log(
+    `New leader after ${((Date.now() - started) / 1000).toFixed(1)} s: ${after.address} (session ${after.sessionId})`,
+  );
   run('flink-yarn', ['attempts', session.applicationId, '--yarn-conf-dir', cluster.confDir]);
 }

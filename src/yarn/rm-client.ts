@@ -208,7 +208,7 @@ export class ResourceManagerClient {
       const what = describeBody(res.body);
       throw new YarnError(
         'RM_UNEXPECTED_RESPONSE',
-        `${method} ${path} on ${this.active ?? '?'} answered ${what} where JSON was expected; is this a ResourceManager web address?`,
+        `${method} ${path} on ${this.active ?? this.endpoints.join(' or ')} answered ${what} where JSON was expected; is this a ResourceManager web address?`,
         { status: res.status, ...(this.active !== undefined ? { endpoint: this.active } : {}) },
       );
     }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cli } from './run.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, fixture } from './run.js';
 
 /** One line on stderr, `flink-yarn: MESSAGE`, and nothing on stdout. */
 function expectUsage(r: { code: number | null; stdout: string; stderr: string }, message: RegExp): void {
@@ -18,6 +21,28 @@ describe('usage errors raised past the argument parser exit 2', () => {
   it('--rm with a scheme that is not http(s), before anything is contacted', () => {
     const r = cli(['list', '--rm', 'ftp://x']);
     expectUsage(r, /--rm ftp:\/\/x is not an http\(s\) address/);
+  });
+
+  it('a malformed --applicationId for run, even without --dry-run, before anything is contacted', () => {
+    const home = mkdtempSync(join(tmpdir(), 'flink-yarn-dist-'));
+    mkdirSync(join(home, 'lib'));
+    writeFileSync(join(home, 'lib', 'flink-dist-1.20.1.jar'), 'not a real jar');
+    const jar = join(home, 'job.jar');
+    writeFileSync(jar, 'not a real jar');
+    const r = cli([
+      'run',
+      '--flink-conf-dir',
+      fixture('config', 'good-ha-legacy'),
+      '--flink-home',
+      home,
+      '--rm',
+      'http://127.0.0.1:9',
+      '--applicationId',
+      'application_1_x/../../etc',
+      jar,
+    ]);
+    rmSync(home, { recursive: true, force: true });
+    expectUsage(r, /'application_1_x\/\.\.\/\.\.\/etc' is not a YARN application id/);
   });
 
   it('a malformed application id', () => {

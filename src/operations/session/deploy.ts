@@ -19,6 +19,8 @@ import { checkApplicationId } from '../yarn-context.js';
  * wait. What the phases create is undone in reverse on any failure or interrupt.
  */
 export async function deploySession(options: SessionOptions): Promise<SessionResult> {
+  // It names HDFS paths and the AM's environment in a plan: a malformed one is bad usage, run or not.
+  if (options.applicationId !== undefined) checkApplicationId(options.applicationId);
   const onEvent = options.onEvent ?? (() => undefined);
   const context = ClusterContext.open({ ...options, onEvent }, { flink: true, hdfs: true, tmpDir: tmpdir() });
   const prepared = prepareDeployment(options, context);
@@ -96,7 +98,6 @@ async function dryRun(
   onEvent: (e: SessionEvent) => void,
 ): Promise<SessionPlan> {
   // Checked before anything uses it: the id goes into HDFS paths and the AM's environment.
-  if (options.applicationId !== undefined) checkApplicationId(options.applicationId);
   const offline = options.hadoopVersion !== undefined && options.applicationId !== undefined;
   const hadoopVersion = offline
     ? options.hadoopVersion!
