@@ -1,6 +1,8 @@
 import { clip } from '../diagnostics/index.js';
 import { FlinkYarnError, type ErrorCode } from '../errors/index.js';
-import { safeJson } from '../http/responses.js';
+import { parseRemoteException } from '../http/responses.js';
+
+export { parseRemoteException, type RemoteException } from '../http/responses.js';
 
 /** An error from a NameNode or DataNode, with the path and the server it concerns. */
 export class HdfsError extends FlinkYarnError {
@@ -64,11 +66,6 @@ export class HdfsUnreachableError extends HdfsError {
 }
 
 /** The error object WebHDFS sends with every non-2xx answer. */
-export interface RemoteException {
-  readonly exception?: string;
-  readonly javaClassName?: string;
-  readonly message?: string;
-}
 
 interface TranslationRow {
   readonly match: (status: number, exception: string) => boolean;
@@ -159,26 +156,6 @@ function permissionHint(user: string | undefined): string {
   return user === undefined
     ? ' No user.name was sent, so HDFS checked the request as its static web user (dr.who by default): pass --user (or set HADOOP_USER_NAME).'
     : ` HDFS checked the request as user '${user}': pass another --user, or give '${user}' access (hdfs dfs -chown / -chmod).`;
-}
-
-/** The RemoteException of an error body; fields that are not text are left out. */
-export function parseRemoteException(body: string): RemoteException | undefined {
-  const parsed = safeJson(body);
-  const remote = isObject(parsed) ? parsed.RemoteException : undefined;
-  if (!isObject(remote)) return undefined;
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const exception = text(remote.exception);
-  const message = text(remote.message);
-  const javaClassName = text(remote.javaClassName);
-  return {
-    ...(exception !== undefined ? { exception } : {}),
-    ...(message !== undefined ? { message } : {}),
-    ...(javaClassName !== undefined ? { javaClassName } : {}),
-  };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function simpleName(javaClassName: string | undefined): string | undefined {

@@ -68,3 +68,30 @@ function jsonTooDeep(text: string): boolean {
   }
   return false;
 }
+
+/** The `RemoteException` a Hadoop REST service (RM, NameNode, DataNode) sends with an error. */
+export interface RemoteException {
+  readonly exception?: string;
+  readonly javaClassName?: string;
+  readonly message?: string;
+}
+
+/** The RemoteException of an error body; fields that are not text are left out. */
+export function parseRemoteException(body: string): RemoteException | undefined {
+  const parsed = safeJson(body);
+  const remote = isObject(parsed) ? parsed.RemoteException : undefined;
+  if (!isObject(remote)) return undefined;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const exception = text(remote.exception);
+  const message = text(remote.message);
+  const javaClassName = text(remote.javaClassName);
+  return {
+    ...(exception !== undefined ? { exception } : {}),
+    ...(message !== undefined ? { message } : {}),
+    ...(javaClassName !== undefined ? { javaClassName } : {}),
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,6 +1,8 @@
 import { clip } from '../diagnostics/index.js';
 import { FlinkYarnError, type ErrorCode } from '../errors/index.js';
-import { safeJson } from '../http/responses.js';
+import { parseRemoteException } from '../http/responses.js';
+
+export { parseRemoteException } from '../http/responses.js';
 
 /** An error from a ResourceManager, with the endpoint it came from. */
 export class YarnError extends FlinkYarnError {
@@ -51,12 +53,6 @@ export class RmUnreachableError extends YarnError {
     );
     this.failures = failures;
   }
-}
-
-interface RemoteException {
-  readonly exception?: string;
-  readonly message?: string;
-  readonly javaClassName?: string;
 }
 
 /** RemoteException class or HTTP status -> our code. The first matching row wins. */
@@ -118,26 +114,6 @@ export function translateRmError(
     ...(context.applicationId !== undefined ? { applicationId: context.applicationId } : {}),
     retriable: row.retriable,
   });
-}
-
-/** The RemoteException of an error body; fields that are not text are left out. */
-export function parseRemoteException(body: string): RemoteException | undefined {
-  const parsed = safeJson(body);
-  const remote = isObject(parsed) ? parsed.RemoteException : undefined;
-  if (!isObject(remote)) return undefined;
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const exception = text(remote.exception);
-  const message = text(remote.message);
-  const javaClassName = text(remote.javaClassName);
-  return {
-    ...(exception !== undefined ? { exception } : {}),
-    ...(message !== undefined ? { message } : {}),
-    ...(javaClassName !== undefined ? { javaClassName } : {}),
-  };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function looksLikeHtml(body: string): boolean {

@@ -9,6 +9,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { describeKind } from '../../config/read.js';
 import { UsageError } from '../../errors/index.js';
 
 /** A local file to stage for the AM, under the key it will have in the container. */
@@ -78,7 +79,7 @@ function file(key: string, path: string, role: 'dist' | 'ship'): LocalFile {
   const stats = statChecked(path);
   if (!stats.isFile()) {
     throw new UsageError(
-      `${path} is ${kindOf(stats)}, not a regular file; Flink ships every file of lib/, plugins/ and the ship files, and reading this one would block or fail. Remove it.`,
+      `${path} is ${describeKind(stats)}, not a regular file; Flink ships every file of lib/, plugins/ and the ship files, and reading this one would block or fail. Remove it.`,
     );
   }
   return { key, path, size: stats.size, role };
@@ -148,13 +149,4 @@ function linkTarget(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a file';
 }
