@@ -6,7 +6,7 @@ import { maskDiagnostic } from '../config/secrets.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
 import { InvalidValueError } from '../errors/index.js';
 import { parseVersion, policyFor, type Version, type YarnVersionPolicy } from '../policy/yarn-version.js';
-import { validateConfig } from '../validation/index.js';
+import { RULES, validateConfig } from '../validation/index.js';
 import { ruleContext, type RuleContext } from '../validation/context.js';
 import { checkDeployment, USER_JAR_INCLUSIONS, type DeploymentFacts } from '../validation/rules/deployment.js';
 import {
@@ -132,7 +132,7 @@ export function buildSessionPlan(input: SessionPlanInput): SessionPlan {
 /** The plan without the submission body: configuration and cluster facts, checked by the deployment rules. */
 export function decideDeployment(input: SessionPlanInput): DeploymentDecision {
   const { config } = input;
-  const ctx = ruleContext(config);
+  const ctx = ruleContext(config, { onYarn: true });
   const jm = resolveJobManagerMemory(safe(() => config.flink.memory(OPTIONS.jobManagerProcessSize)));
   const facts = deploymentFacts(input, ctx, jm);
   const configured = config.flink.lookup(OPTIONS.haClusterId)?.entry.value;
@@ -153,9 +153,10 @@ export function decideDeployment(input: SessionPlanInput): DeploymentDecision {
       amVcores: facts.amVcores,
     },
     // Diagnostics are only ever shown (events, errors, the plan): masked here, once for every path.
-    diagnostics: sortDiagnostics([...validateConfig(config).diagnostics, ...checkDeployment(facts)]).map(
-      maskDiagnostic,
-    ),
+    diagnostics: sortDiagnostics([
+      ...validateConfig(config, RULES, { onYarn: true }).diagnostics,
+      ...checkDeployment(facts),
+    ]).map(maskDiagnostic),
     shippedConfig: shippedConfiguration(input, clusterId, facts.flinkMajor >= 2),
     memory: jm.memory,
     userJarInclusion: readUserJarInclusion(config.flink).userJarInclusion,

@@ -15,15 +15,24 @@ export interface RuleContext {
   readonly ha: HaMode;
   readonly haOn: boolean;
   readonly attempts: AttemptsDecision;
+  /** Whether the configuration is meant for YARN; YARN-only findings are left out where it is not. */
+  readonly yarnInPlay: boolean;
 }
 
 /** One named check. A rule returns findings; it never throws and never does I/O. */
 export type Rule = (ctx: RuleContext) => Diagnostic[];
 
-export function ruleContext(config: ConfigModel): RuleContext {
+/** `onYarn`: the configuration is being deployed on YARN, whatever it looks like. */
+export function ruleContext(config: ConfigModel, scope: { readonly onYarn?: boolean } = {}): RuleContext {
   const ha = haMode(config.flink);
   const haOn = haEnabled(ha);
-  return { config, ha, haOn, attempts: decideAttempts(config.flink, config.yarnSite, haOn) };
+  return {
+    config,
+    ha,
+    haOn,
+    attempts: decideAttempts(config.flink, config.yarnSite, haOn),
+    yarnInPlay: scope.onYarn === true || yarnInPlay(config),
+  };
 }
 
 /** Where to point the user for an option: the entry that set it, under its canonical key. */
@@ -51,4 +60,15 @@ export function hadoopWhere(v: Sourced<unknown>): { key: string; file?: string; 
 export function describeHadoop(v: Sourced<unknown>): string {
   if (isBuiltinFile(v.origin.file)) return `YARN's default (no ${v.key} in yarn-site.xml)`;
   return `${v.origin.file}${v.origin.line !== undefined ? `:${v.origin.line}` : ''}`;
+}
+
+/**
+ * A standalone HA cluster names its JobManagers in `masters` (Flink's start-cluster.sh reads it;
+ * YARN never does). With two or more there, no yarn-site.xml and no YARN execution target, the
+ * configuration is for a standalone cluster, where for example a fixed cluster-id is right.
+ */
+function yarnInPlay(config: ConfigModel): boolean {
+  const target = config.flink.raw('execution.target')?.value.trim() ?? '';
+  if (config.hasYarnSite || target.startsWith('yarn-')) return true;
+  return (config.masters?.masters.length ?? 0) < 2;
 }

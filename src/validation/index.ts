@@ -57,8 +57,12 @@ export interface ValidationResult {
 }
 
 /** Runs every rule over an assembled configuration. Pure. Values it reports are masked for showing. */
-export function validateConfig(config: ConfigModel, rules: readonly Rule[] = RULES): ValidationResult {
-  const ctx = ruleContext(config);
+export function validateConfig(
+  config: ConfigModel,
+  rules: readonly Rule[] = RULES,
+  scope: { readonly onYarn?: boolean } = {},
+): ValidationResult {
+  const ctx = ruleContext(config, scope);
   const findings = rules.flatMap((rule) => rule(ctx));
   return {
     diagnostics: sortDiagnostics([...config.diagnostics, ...findings]).map(maskDiagnostic),

@@ -103,7 +103,7 @@ export function storageDirNotLocal(ctx: RuleContext): Diagnostic[] {
 
 /** On YARN the cluster-id defaults to the application id; a fixed one is shared by every run. */
 export function clusterIdOnYarn(ctx: RuleContext): Diagnostic[] {
-  if (!ctx.haOn) return [];
+  if (!ctx.haOn || !ctx.yarnInPlay) return [];
   const lookup = ctx.config.flink.lookup(OPTIONS.haClusterId);
   if (lookup === undefined) return [];
   return [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RULES } from '../../../src/validation/index.js';
-import { check, codes, HA } from './helpers.js';
+import { RULES, validateConfig } from '../../../src/validation/index.js';
+import { check, codes, HA, model } from './helpers.js';
 
 const CAP4 = { 'yarn.resourcemanager.am.max-attempts': '4' };
 
@@ -116,6 +116,22 @@ describe('HA mode, quorum and storage', () => {
     expect(r.diagnostics[0]?.message).toMatch(/application id/);
     expect(r.diagnostics[0]?.message).toMatch(/-z/);
     expect(r.effective['high-availability.cluster-id']).toBe('/cluster_one');
+  });
+
+  it('keeps the YARN-only cluster-id finding out of a standalone configuration (two masters, no YARN)', () => {
+    const flink = `${HA}\nhigh-availability.cluster-id: /cluster_one`;
+    const masters = 'jm1:8081\njm2:8081\n';
+    expect(codes({ flink, masters })).not.toContain('HA_CLUSTER_ID_FIXED');
+    // Any sign of YARN brings it back: a yarn-site.xml, a YARN execution target, or one master only.
+    expect(codes({ flink, masters, yarnSite: { 'yarn.resourcemanager.am.max-attempts': '4' } })).toContain(
+      'HA_CLUSTER_ID_FIXED',
+    );
+    expect(codes({ flink: `${flink}\nexecution.target: yarn-session`, masters })).toContain('HA_CLUSTER_ID_FIXED');
+    expect(codes({ flink, masters: 'localhost:8081\n' })).toContain('HA_CLUSTER_ID_FIXED');
+    // A deploy is on YARN whatever the files look like.
+    expect(validateConfig(model({ flink, masters }), RULES, { onYarn: true }).diagnostics.map((d) => d.code)).toContain(
+      'HA_CLUSTER_ID_FIXED',
+    );
   });
 
   it('counts a deprecated cluster-id key too', () => {
