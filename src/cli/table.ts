@@ -1,8 +1,11 @@
 import { optionsOf, type CommandSpec, type OptionsOf } from './spec.js';
 import type { Io } from './output.js';
 import { attempts, kill, list, status } from './specs/applications.js';
+import { cache, cacheList, cachePrune } from './specs/cache.js';
 import { gc } from './specs/gc.js';
 import { ha, haClean, haList, haStatus } from './specs/ha.js';
+import { cancel, jobs, savepoint, stop } from './specs/jobs.js';
+import { logs } from './specs/logs.js';
 import { minicluster } from './specs/minicluster.js';
 import { run } from './specs/run.js';
 import { session } from './specs/session.js';
@@ -51,12 +54,24 @@ export const COMMANDS: readonly (Command | CommandGroup)[] = [
   command(session, async (o, { io }) => (await import('./commands/session.js')).runSession(o, io)),
   command(run, async (o, { io, programArgs }) => (await import('./commands/run.js')).runJob({ ...o, programArgs }, io)),
   command(gc, async (o, { io }) => (await import('./commands/gc.js')).runGc(o, io)),
+  command(logs, async (o, { io }) => (await import('./commands/logs.js')).runLogs(o, io)),
+  command(jobs, async (o, { io }) => (await import('./commands/jobs.js')).runJobs(o, io)),
+  command(savepoint, async (o, { io }) => (await import('./commands/jobs.js')).runSavepoint(o, io)),
+  command(stop, async (o, { io }) => (await import('./commands/jobs.js')).runStop(o, io)),
+  command(cancel, async (o, { io }) => (await import('./commands/jobs.js')).runCancel(o, io)),
   {
     spec: ha,
     commands: [
       command(haStatus, async (o, { io }) => (await import('./commands/ha.js')).runHaStatus(o, io)),
       command(haList, async (o, { io }) => (await import('./commands/ha.js')).runHaList(o, io)),
       command(haClean, async (o, { io }) => (await import('./commands/ha.js')).runHaClean(o, io)),
+    ],
+  },
+  {
+    spec: cache,
+    commands: [
+      command(cacheList, async (o, { io }) => (await import('./commands/cache.js')).runCacheList(o, io)),
+      command(cachePrune, async (o, { io }) => (await import('./commands/cache.js')).runCachePrune(o, io)),
     ],
   },
 ];

@@ -69,6 +69,28 @@ export const ERROR_CODES = {
   HDFS_UNREACHABLE: 'failure',
   HDFS_UNEXPECTED_RESPONSE: 'failure',
   HDFS_NOT_CONFIGURED: 'failure',
+  /** A day-2 command needs a RUNNING application (its JobManager's REST API); it is not. */
+  APPLICATION_NOT_RUNNING: 'failure',
+  /** The JobManager's REST API did not answer (connection refused, timed out). */
+  FLINK_REST_UNREACHABLE: 'failure',
+  /** The JobManager's REST API answered with an error or an answer this client cannot read. */
+  FLINK_REST_ERROR: 'failure',
+  /** The JobManager does not know the job id. */
+  FLINK_JOB_NOT_FOUND: 'failure',
+  /** A savepoint (or stop-with-savepoint) completed with a failure cause. */
+  SAVEPOINT_FAILED: 'failure',
+  /** No savepoint directory given, and the cluster has no state.savepoints.dir. */
+  SAVEPOINT_DIR_NOT_CONFIGURED: 'failure',
+  /** The job ended in another state than the one asked for (cancel: not CANCELED). */
+  JOB_STATE_UNEXPECTED: 'failure',
+  /** The container named by --container is not one of the application's containers that YARN reports. */
+  CONTAINER_NOT_FOUND: 'failure',
+  /** A NodeManager or log server has no such log file for the container. */
+  LOG_NOT_FOUND: 'failure',
+  /** The application has ended and YARN keeps no aggregated logs (yarn.log-aggregation-enable is off). */
+  LOGS_NOT_AGGREGATED: 'failure',
+  /** A NodeManager or log server could not be reached or answered an unexpected status. */
+  LOG_SERVER_FAILED: 'failure',
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,4 @@
+import { FlinkYarnError } from '../errors/index.js';
 import { axiosTransport } from '../http/axios-transport.js';
 import { safeJson } from '../http/responses.js';
 import type { HttpTransport } from '../http/transport.js';
@@ -10,6 +11,12 @@ export interface FlinkJob {
   readonly startTime: number;
   readonly endTime: number;
 }
+
+/** Where a savepoint (or stop-with-savepoint) operation is: still running, or done either way. */
+export type SavepointStatus =
+  | { readonly status: 'IN_PROGRESS' }
+  | { readonly status: 'COMPLETED'; readonly location: string }
+  | { readonly status: 'FAILED'; readonly cause: string };
 
 export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED']);
 
@@ -64,6 +71,140 @@ export class FlinkRestClient {
     } catch {
       return false;
     }
+  }
+
+  // The calls below are the day-2 operations': unlike the best-effort ones above, they throw a
+  // typed error (FLINK_REST_UNREACHABLE, FLINK_JOB_NOT_FOUND, FLINK_REST_ERROR) instead of null.
+
+  /** `/jobs/overview`, or a typed error. */
+  async listJobs(): Promise<FlinkJob[]> {
+    const json = (await this.call('GET', '/jobs/overview')) as { jobs?: unknown };
+    if (!Array.isArray(json.jobs)) throw this.unreadable('/jobs/overview');
+    return (json.jobs as unknown[])
+      .filter((j): j is Record<string, unknown> => typeof j === 'object' && j !== null)
+      .map((j) => ({
+        id: String(j.jid ?? ''),
+        name: String(j.name ?? ''),
+        state: String(j.state ?? ''),
+        startTime: Number(j['start-time'] ?? 0),
+        endTime: Number(j['end-time'] ?? -1),
+      }));
+  }
+
+  /** A job's current state (`GET /jobs/:id`). */
+  async jobState(jobId: string): Promise<string> {
+    const json = (await this.call('GET', `/jobs/${encodeURIComponent(jobId)}`, undefined, jobId)) as {
+      state?: unknown;
+    };
+    if (typeof json.state !== 'string') throw this.unreadable(`/jobs/${jobId}`);
+    return json.state;
+  }
+
+  /** Triggers a savepoint; returns the trigger id to poll with `savepointStatus`. */
+  async triggerSavepoint(
+    jobId: string,
+    options: { readonly targetDirectory?: string | undefined; readonly formatType: 'CANONICAL' | 'NATIVE' },
+  ): Promise<string> {
+    const body = {
+      ...(options.targetDirectory !== undefined ? { 'target-directory': options.targetDirectory } : {}),
+      'cancel-job': false,
+      formatType: options.formatType,
+    };
+    return this.trigger(`/jobs/${encodeURIComponent(jobId)}/savepoints`, body, jobId);
+  }
+
+  /** Stops a job with a savepoint (`--drain` emits MAX_WATERMARK first); returns the trigger id. */
+  async stopWithSavepoint(
+    jobId: string,
+    options: { readonly targetDirectory?: string | undefined; readonly drain: boolean },
+  ): Promise<string> {
+    const body = {
+      ...(options.targetDirectory !== undefined ? { targetDirectory: options.targetDirectory } : {}),
+      drain: options.drain,
+    };
+    return this.trigger(`/jobs/${encodeURIComponent(jobId)}/stop`, body, jobId);
+  }
+
+  /** Where a savepoint operation is (`GET /jobs/:id/savepoints/:triggerid`). */
+  async savepointStatus(jobId: string, triggerId: string): Promise<SavepointStatus> {
+    const path = `/jobs/${encodeURIComponent(jobId)}/savepoints/${encodeURIComponent(triggerId)}`;
+    const json = (await this.call('GET', path, undefined, jobId)) as {
+      status?: { id?: unknown };
+      operation?: { location?: unknown; 'failure-cause'?: Record<string, unknown> };
+    };
+    const status = json.status?.id;
+    if (status === 'IN_PROGRESS') return { status: 'IN_PROGRESS' };
+    if (status !== 'COMPLETED') throw this.unreadable(path);
+    const failure = json.operation?.['failure-cause'];
+    if (failure !== undefined && failure !== null) {
+      const trace = failure['stack-trace'];
+      const cause = typeof trace === 'string' && trace.trim() !== '' ? rootCause(trace) : String(failure.class ?? '');
+      return { status: 'FAILED', cause: cause === '' ? 'no cause given' : cause };
+    }
+    const location = json.operation?.location;
+    if (typeof location !== 'string' || location === '') throw this.unreadable(path);
+    return { status: 'COMPLETED', location };
+  }
+
+  /** Asks the JobManager to cancel a job (`PATCH /jobs/:id?mode=cancel`), or a typed error. */
+  async requestCancel(jobId: string): Promise<void> {
+    await this.call('PATCH', `/jobs/${encodeURIComponent(jobId)}?mode=cancel`, undefined, jobId);
+  }
+
+  private async trigger(path: string, body: unknown, jobId: string): Promise<string> {
+    const json = (await this.call('POST', path, body, jobId)) as { 'request-id'?: unknown };
+    const id = json['request-id'];
+    if (typeof id !== 'string' || id === '') throw this.unreadable(path);
+    return id;
+  }
+
+  /** One request whose failure is an error: unreachable, 404 (the job), or Flink's `errors`. */
+  private async call(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+    jobId?: string,
+  ): Promise<Record<string, unknown>> {
+    const url = `${this.base}${path}`;
+    let r;
+    try {
+      r = await this.transport.request({
+        method,
+        url,
+        timeoutMs: 10_000,
+        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
+    } catch (e) {
+      throw new FlinkYarnError(
+        'FLINK_REST_UNREACHABLE',
+        `The JobManager's REST API at ${this.base} does not answer: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e, retriable: true },
+      );
+    }
+    const json = safeJson(r.body);
+    if (r.status >= 200 && r.status < 300) {
+      // PATCH ?mode=cancel answers 202 with an empty body.
+      return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+    }
+    const errors = (json as { errors?: unknown } | undefined)?.errors;
+    const detail = Array.isArray(errors)
+      ? errors
+          .map((e) => String(e))
+          .map((e) => e.split(/\r?\n/)[0]!.trim())
+          .filter((e) => e !== '')
+          .join('; ')
+      : '';
+    if (r.status === 404 && jobId !== undefined) {
+      throw new FlinkYarnError('FLINK_JOB_NOT_FOUND', `The JobManager at ${this.base} has no job ${jobId}.`);
+    }
+    throw new FlinkYarnError(
+      'FLINK_REST_ERROR',
+      `${method} ${path} on the JobManager answered HTTP ${r.status}${detail !== '' ? `: ${detail}` : ''}`,
+    );
+  }
+
+  private unreadable(path: string): FlinkYarnError {
+    return new FlinkYarnError('FLINK_REST_ERROR', `The JobManager's answer to ${path} is not what Flink sends.`);
   }
 
   private async get(path: string): Promise<unknown> {

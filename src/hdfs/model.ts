@@ -10,6 +10,11 @@ export interface HdfsFileStatus {
   readonly length: number;
   /** Milliseconds since the epoch. A YARN local resource's `timestamp` must equal this. */
   readonly modificationTime: number;
+  /**
+   * Milliseconds since the epoch of the last read the NameNode recorded (to within
+   * dfs.namenode.accesstime.precision, default 1 h; never updated when that is 0). Absent when WebHDFS does not say.
+   */
+  readonly accessTime?: number;
   /** Octal, as WebHDFS writes it: `755`, `1777` (sticky bit). */
   readonly permission: string;
   readonly owner: string;
@@ -36,6 +41,7 @@ interface RawFileStatus {
   readonly type?: unknown;
   readonly length?: unknown;
   readonly modificationTime?: unknown;
+  readonly accessTime?: unknown;
   readonly permission?: unknown;
   readonly owner?: unknown;
   readonly group?: unknown;
@@ -66,6 +72,7 @@ export function normalizeFileStatus(raw: unknown, parent: string): HdfsFileStatu
     type,
     length: field('length'),
     modificationTime: field('modificationTime'),
+    ...(r.accessTime === undefined ? {} : { accessTime: field('accessTime') }),
     permission:
       typeof r.permission === 'string' ? r.permission : typeof r.permission === 'number' ? String(r.permission) : '',
     owner: typeof r.owner === 'string' ? r.owner : '',

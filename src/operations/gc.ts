@@ -125,7 +125,8 @@ async function cachePartials(hdfs: WebHdfsClient, home: string, now: number, gra
     });
 }
 
-async function listOrEmpty(hdfs: WebHdfsClient, path: string): Promise<HdfsFileStatus[]> {
+/** A directory's entries; an absent directory is empty. */
+export async function listOrEmpty(hdfs: WebHdfsClient, path: string): Promise<HdfsFileStatus[]> {
   try {
     return await hdfs.list(path);
   } catch (e) {

@@ -6,6 +6,14 @@ export function stagingDirOf(homeDir: string, applicationId: string): string {
   return `${homeDir}/.flink/${applicationId}`;
 }
 
+/** The content-addressed jar cache: `<home>/.flink-yarn/cache/<sha256>/<name>`. */
+export function cacheDirOf(homeDir: string): string {
+  return `${homeDir}/.flink-yarn/cache`;
+}
+
+/** In a staging directory: the cache entries (`<digest>/<name>`, one a line) that deployment uses. */
+export const CACHE_ENTRIES_FILE = 'cache-entries.txt';
+
 /** What became of an application's staging directory after it ended. */
 export interface StagingCleanup {
   /** Null when it was not looked for: no HDFS configured, or HDFS could not say where it is. */

@@ -1,12 +1,14 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WebHdfsClient } from '../../hdfs/webhdfs-client.js';
+import type { StagedResource } from '../../session/am-container.js';
 import { OPTIONS } from '../../config/flink/options.js';
 import type { ClusterContext } from '../../context/index.js';
 import { InterruptedError } from '../../errors/index.js';
 import type { SessionPlan } from '../../session/plan.js';
 import { renderLegacyConfig, renderStandardConfig } from '../../session/shipped-config.js';
 import { zkPath } from '../../zookeeper/paths.js';
-import { stagingDirOf } from '../staging-dir.js';
+import { cacheDirOf, CACHE_ENTRIES_FILE, stagingDirOf } from '../staging-dir.js';
 import { SessionPlanError } from './errors.js';
 import type { PlanTarget, PreparedDeployment } from './inputs.js';
 import type { Preflight } from './preflight.js';
@@ -86,17 +88,19 @@ export async function stage(
   });
   await hdfs.mkdirs(stagingDir, '700');
   const digests = new DigestMemo();
+  const cacheDir = settings.reuseUploads ? cacheDirOf(homeDir) : null;
   const staged = await stageFiles(files, {
     hdfs,
     defaultFs: prepared.defaultFs,
     appDir: stagingDir,
-    cacheDir: settings.reuseUploads ? `${homeDir}/.flink-yarn/cache` : null,
+    cacheDir,
     perDeployment: new Set([prepared.configName]),
     digests,
     checkAborted: () => {
       if (settings.signal?.aborted === true) throw new InterruptedError();
     },
   }).finally(() => digests.save());
+  if (cacheDir !== null) await recordCacheEntries(hdfs, stagingDir, cacheDir, staged.resources);
   onEvent({
     kind: 'staged',
     files: staged.resources.length - staged.reusedFiles,
@@ -132,4 +136,26 @@ async function claimNamespace(
     },
   });
   return null;
+}
+
+/**
+ * Names the cache entries (`<digest>/<file>`) this deployment's containers localize, in
+ * `<stagingDir>/cache-entries.txt`: the RM's application report does not carry the AM's local
+ * resources, and `flink-yarn cache prune` must not remove what a running application's
+ * TaskManagers will still localize. Not a local resource: no container sees it.
+ */
+async function recordCacheEntries(
+  hdfs: WebHdfsClient,
+  stagingDir: string,
+  cacheDir: string,
+  resources: readonly StagedResource[],
+): Promise<void> {
+  const prefix = `${cacheDir}/`;
+  const entries = resources.flatMap((r) => {
+    const at = r.uri.indexOf(prefix);
+    return at < 0 ? [] : [r.uri.slice(at + prefix.length)];
+  });
+  await hdfs.upload(Buffer.from(entries.map((e) => `${e}\n`).join('')), `${stagingDir}/${CACHE_ENTRIES_FILE}`, {
+    overwrite: true,
+  });
 }
