@@ -36,16 +36,7 @@ export class FlinkRestClient {
   async jobs(): Promise<FlinkJob[] | null> {
     const json = (await this.get('/jobs/overview')) as { jobs?: Record<string, unknown>[] } | null;
     if (json === null || !Array.isArray(json.jobs)) return null;
-    // Best effort: an entry that is not an object (a null) is no job, not a crash.
-    return json.jobs
-      .filter((j) => typeof j === 'object' && j !== null)
-      .map((j) => ({
-        id: String(j.jid ?? ''),
-        name: String(j.name ?? ''),
-        state: String(j.state ?? ''),
-        startTime: Number(j['start-time'] ?? 0),
-        endTime: Number(j['end-time'] ?? -1),
-      }));
+    return jobsOf(json.jobs);
   }
 
   /** The stack trace of the job's failure, when the JobManager still has it. */
@@ -80,15 +71,7 @@ export class FlinkRestClient {
   async listJobs(): Promise<FlinkJob[]> {
     const json = (await this.call('GET', '/jobs/overview')) as { jobs?: unknown };
     if (!Array.isArray(json.jobs)) throw this.unreadable('/jobs/overview');
-    return (json.jobs as unknown[])
-      .filter((j): j is Record<string, unknown> => typeof j === 'object' && j !== null)
-      .map((j) => ({
-        id: String(j.jid ?? ''),
-        name: String(j.name ?? ''),
-        state: String(j.state ?? ''),
-        startTime: Number(j['start-time'] ?? 0),
-        endTime: Number(j['end-time'] ?? -1),
-      }));
+    return jobsOf(json.jobs);
   }
 
   /** A job's current state (`GET /jobs/:id`). */
@@ -244,4 +227,17 @@ export function failureFromLog(log: string): string | null {
   }
   const cause = rootCause(trace.join('\n'));
   return cause === '' ? null : cause;
+}
+
+/** `/jobs/overview`'s entries; one that is not an object (a null) is no job, not a crash. */
+function jobsOf(list: readonly unknown[]): FlinkJob[] {
+  return list
+    .filter((j): j is Record<string, unknown> => typeof j === 'object' && j !== null)
+    .map((j) => ({
+      id: String(j.jid ?? ''),
+      name: String(j.name ?? ''),
+      state: String(j.state ?? ''),
+      startTime: Number(j['start-time'] ?? 0),
+      endTime: Number(j['end-time'] ?? -1),
+    }));
 }

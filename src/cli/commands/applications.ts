@@ -5,7 +5,8 @@ import { style, writeJson, writeLines, type Io, failoverLine } from '../output.j
 import { cell } from '../text.js';
 import type { ConnectionArgs, KillArgs, ListArgs, StatusArgs } from '../specs/applications.js';
 
-function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
+/** The RM connection a command's flags and environment name; failovers are told on stderr. */
+export function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions {
   return {
     yarnConfDir: args.yarnConfDir,
     rm: args.rm,

@@ -1,21 +1,7 @@
-import type { YarnConnectionOptions } from '../../operations/yarn-context.js';
-import { failoverLine, writeJson, type Io } from '../output.js';
+import { writeJson, type Io } from '../output.js';
 import type { CancelArgs, JobsArgs, SavepointArgs, StopArgs } from '../specs/jobs.js';
 import { cell } from '../text.js';
-import { formatElapsed } from './applications.js';
-
-function connection(args: JobsArgs, io: Io): YarnConnectionOptions {
-  return {
-    yarnConfDir: args.yarnConfDir,
-    rm: args.rm,
-    user: args.user,
-    env: io.env,
-    cwd: io.cwd,
-    onEvent: (e) => {
-      if (e.kind === 'rm-failover') io.stderr.write(`${failoverLine(e)}\n`);
-    },
-  };
-}
+import { connection, formatElapsed } from './applications.js';
 
 const timeoutMs = (seconds: number | undefined) => (seconds !== undefined ? { timeoutMs: seconds * 1000 } : {});
 
