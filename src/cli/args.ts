@@ -16,6 +16,8 @@ const RUN_VALUED = valueFlags([...GLOBAL_FLAGS, ...run.flags]);
 
 /** One option as yargs should read it: `-Dkey=value` (Flink's spelling) becomes `-D key=value`, `-jm` becomes `--jobManagerMemory`. */
 function normaliseOption(token: string): string[] {
+  // Flink's `flink run` spells the YARN session's -D as -yD.
+  if (token.startsWith('-yD')) return token.length > 3 ? ['-D', token.slice(3)] : ['-D'];
   if (token.startsWith('-D') && token.length > 2) return ['-D', token.slice(2)];
   const eq = token.indexOf('=');
   if (token.startsWith('-') && eq > 0) {
@@ -58,29 +60,54 @@ function commandAt(argv: readonly string[]): number {
   return argv.length;
 }
 
+/** `-j JAR`, `-jJAR`, `--jarfile JAR`, `--jarfile=JAR`: the jar given as a flag, and how many tokens it took. */
+function jarFlag(argv: readonly string[], i: number): { jar: string | undefined; tokens: number } | null {
+  const token = argv[i]!;
+  if (token === '-j' || token === '--jarfile') return { jar: argv[i + 1], tokens: 2 };
+  if (token.startsWith('--jarfile=')) return { jar: token.slice('--jarfile='.length), tokens: 1 };
+  if (/^-j[^a-z-]/i.test(token) && !token.startsWith('-jm')) return { jar: token.slice(2), tokens: 1 };
+  return null;
+}
+
 /**
  * What yargs parses, and `run`'s program arguments, which it must not. `run [options] JAR [args]`
  * reads as `flink run` reads it: everything after the jar is the program's, byte for byte (`--`,
  * `-h`, `-jm`, `-Dk=v`, empty strings), so it is taken off before anything is normalised. A `--`
- * before the jar ends the options (the next token is the jar). The jar moves right after `run`
- * so that no list option can swallow it.
+ * before the jar ends the options (the next token is the jar). With `-j JAR` the options end at
+ * the first argument that is not one, and all that follows is the program's. The jar moves right
+ * after `run` so that no list option can swallow it.
  */
 export function splitRunArgs(argv: readonly string[]): { argv: string[]; programArgs: string[] } {
   const at = commandAt(argv);
   if (argv[at] !== 'run') return { argv: normaliseArgs(argv), programArgs: [] };
   const options = [...argv.slice(0, at)];
+  let jarFromFlag: string | undefined;
+  const done = (jar: string, programArgs: string[]) => ({
+    argv: ['run', jar, ...normaliseArgs(options)],
+    programArgs,
+  });
   for (let i = at + 1; i < argv.length; i++) {
     const token = argv[i]!;
     const separator = token === '--';
+    const flagged = separator ? null : jarFlag(argv, i);
+    if (flagged !== null) {
+      if (flagged.jar === undefined) throw new UsageError("-j (--jarfile) takes the path of the job's jar.");
+      if (jarFromFlag !== undefined) throw new UsageError('-j (--jarfile) was given 2 times; it takes one value.');
+      jarFromFlag = flagged.jar;
+      i += flagged.tokens - 1;
+      continue;
+    }
     if (!separator && isOption(token)) {
       options.push(token);
       if (takesValue(token, RUN_VALUED) && i + 1 < argv.length) options.push(argv[++i]!);
       continue;
     }
+    if (jarFromFlag !== undefined) return done(jarFromFlag, argv.slice(separator ? i + 1 : i));
     const jar = separator ? argv[i + 1] : token;
     // No jar after `--`: yargs says that it is missing.
     if (jar === undefined) break;
-    return { argv: ['run', jar, ...normaliseArgs(options)], programArgs: argv.slice(separator ? i + 2 : i + 1) };
+    return done(jar, argv.slice(separator ? i + 2 : i + 1));
   }
+  if (jarFromFlag !== undefined) return done(jarFromFlag, []);
   return { argv: ['run', ...normaliseArgs(options)], programArgs: [] };
 }

@@ -143,5 +143,12 @@ export const DEPLOYMENT = {
   },
 } as const satisfies Readonly<Record<string, Flag>>;
 
+/** A flag without its one-letter alias, for a command where that letter means something else. */
+export function withoutAlias<F extends Flag>(flag: F): Omit<F, 'alias'> {
+  const { alias, ...rest } = flag;
+  void alias;
+  return rest;
+}
+
 /** What `session` and `run` read: the global flags and the deployment flags, in `--help` order. */
 export const DEPLOYMENT_FLAGS = [...GLOBAL_FLAGS, ...Object.values(DEPLOYMENT)] as const;

@@ -17,10 +17,11 @@ export interface Flag {
   /** A one-letter alias: `-s`. */
   readonly alias?: string;
   /**
-   * yarn-session.sh's spelling, `-jm`. A standard parser reads it as `-j -m`, so it becomes
-   * `--name` before parsing; help shows it in front of the description.
+   * yarn-session.sh's spelling, `-jm` (or several: `['-jm', '-yjm']`, Flink's `-y` form for
+   * `flink run`). A standard parser reads it as `-j -m`, so it becomes `--name` before parsing;
+   * help shows it in front of the description.
    */
-  readonly short?: `-${string}`;
+  readonly short?: `-${string}` | readonly `-${string}`[];
   readonly default?: string | number | boolean;
   readonly array?: boolean;
   readonly choices?: readonly (string | number)[];
@@ -87,8 +88,13 @@ export function yargsOption(flag: Flag): Options & PositionalOptions {
   // A value flag at the end, or followed by another flag, is a usage error, not an empty value.
   if (flag.positional === undefined && flag.type !== 'boolean') option.requiresArg = true;
   if (flag.describe !== undefined)
-    option.describe = flag.short === undefined ? flag.describe : `${flag.short}: ${flag.describe}`;
+    option.describe = flag.short === undefined ? flag.describe : `${shorts(flag).join(', ')}: ${flag.describe}`;
   return option;
+}
+
+/** A flag's two-letter spellings, in the order declared. */
+export function shorts(flag: Flag): readonly `-${string}`[] {
+  return flag.short === undefined ? [] : typeof flag.short === 'string' ? [flag.short] : flag.short;
 }
 
 /** yargs' command line: the command's words, then its positionals. */
@@ -122,7 +128,7 @@ export function optionsOf<const Fs extends readonly Flag[]>(
 export function spelling(flag: Flag): string {
   if (flag.positional !== undefined) return `<${flag.name}>`;
   const long = flag.name.length === 1 ? `-${flag.name}` : `--${flag.name}`;
-  const short = flag.short ?? (flag.alias !== undefined ? `-${flag.alias}` : undefined);
+  const short = shorts(flag)[0] ?? (flag.alias !== undefined ? `-${flag.alias}` : undefined);
   return short === undefined ? long : `${long} (${short})`;
 }
 
@@ -178,13 +184,14 @@ export function valueFlags(flags: readonly Flag[]): Set<string> {
 /** Two-letter spellings (`-jm`) and the long flags they stand for (`--jobManagerMemory`). */
 export function twoLetterFlags(flags: readonly Flag[]): Record<string, string> {
   const spellings: Record<string, string> = {};
-  for (const { short, name } of flags) {
-    if (short === undefined) continue;
-    const long = `--${name}`;
-    // normaliseArgs rewrites before it knows the command: one spelling, one meaning.
-    if (spellings[short] !== undefined && spellings[short] !== long)
-      throw new FlinkYarnError('INTERNAL', `${short} stands for both ${spellings[short]} and ${long}`);
-    spellings[short] = long;
+  for (const flag of flags) {
+    const long = `--${flag.name}`;
+    for (const short of shorts(flag)) {
+      // normaliseArgs rewrites before it knows the command: one spelling, one meaning.
+      if (spellings[short] !== undefined && spellings[short] !== long)
+        throw new FlinkYarnError('INTERNAL', `${short} stands for both ${spellings[short]} and ${long}`);
+      spellings[short] = long;
+    }
   }
   return spellings;
 }

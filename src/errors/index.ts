@@ -69,6 +69,10 @@ export const ERROR_CODES = {
   HDFS_UNREACHABLE: 'failure',
   HDFS_UNEXPECTED_RESPONSE: 'failure',
   HDFS_NOT_CONFIGURED: 'failure',
+  /** `run -t yarn-session` found no session: no -yid, no yarn.application.id, no properties file. */
+  NO_SESSION: 'usage',
+  /** A job run into a session ended other than FINISHED. */
+  JOB_FAILED: 'failure',
   /** A day-2 command needs a RUNNING application (its JobManager's REST API); it is not. */
   APPLICATION_NOT_RUNNING: 'failure',
   /** The JobManager's REST API did not answer (connection refused, timed out). */

@@ -1,7 +1,8 @@
 import { FlinkYarnError } from '../errors/index.js';
 import { axiosTransport } from '../http/axios-transport.js';
+import { multipartFile } from '../http/multipart.js';
 import { safeJson } from '../http/responses.js';
-import type { HttpTransport } from '../http/transport.js';
+import type { HttpRequest, HttpTransport } from '../http/transport.js';
 
 /** A job as Flink's REST API lists it (`/jobs/overview`). */
 export interface FlinkJob {
@@ -17,6 +18,18 @@ export type SavepointStatus =
   | { readonly status: 'IN_PROGRESS' }
   | { readonly status: 'COMPLETED'; readonly location: string }
   | { readonly status: 'FAILED'; readonly cause: string };
+
+/** What `POST /jars/:id/run` takes: `flink run`'s program options. */
+export interface JarRunRequest {
+  readonly entryClass?: string | undefined;
+  readonly programArgs: readonly string[];
+  readonly parallelism?: number | undefined;
+  readonly savepointPath?: string | undefined;
+  readonly allowNonRestoredState?: boolean | undefined;
+  readonly claimMode?: 'claim' | 'no_claim' | 'legacy' | undefined;
+  /** Applied to the job's configuration (-D, pipeline.classpaths). */
+  readonly flinkConfiguration: Readonly<Record<string, string>>;
+}
 
 export const TERMINAL_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED', 'SUSPENDED']);
 
@@ -134,6 +147,53 @@ export class FlinkRestClient {
     await this.call('PATCH', `/jobs/${encodeURIComponent(jobId)}?mode=cancel`, undefined, jobId);
   }
 
+  /**
+   * Uploads a job's jar (`POST /jars/upload`, streamed from disk); returns the jar id that
+   * `runJar` and `deleteJar` take. Flink keeps only names ending in `.jar`.
+   */
+  async uploadJar(path: string, size: number, name: string): Promise<string> {
+    const form = multipartFile('jarfile', name.endsWith('.jar') ? name : `${name}.jar`, path, size);
+    const json = await this.call('POST', '/jars/upload', undefined, undefined, {
+      body: form.open(),
+      headers: { ...form.headers, 'content-length': String(form.length) },
+      // An upload may take long on a slow link: a minute, and a minute per 50 MB.
+      timeoutMs: 60_000 + Math.ceil(size / (50 * 1024 * 1024)) * 60_000,
+      maxBodyLength: Infinity,
+    });
+    const file = json.filename;
+    if (json.status !== 'success' || typeof file !== 'string' || file === '') throw this.unreadable('/jars/upload');
+    return file.slice(file.lastIndexOf('/') + 1);
+  }
+
+  /** Runs an uploaded jar's main method in the JobManager (`POST /jars/:id/run`); returns the job id. */
+  async runJar(jarId: string, request: JarRunRequest): Promise<string> {
+    const body = {
+      ...(request.entryClass !== undefined ? { entryClass: request.entryClass } : {}),
+      programArgsList: request.programArgs,
+      ...(request.parallelism !== undefined ? { parallelism: request.parallelism } : {}),
+      ...(request.savepointPath !== undefined
+        ? {
+            savepointPath: request.savepointPath,
+            allowNonRestoredState: request.allowNonRestoredState ?? false,
+            ...(request.claimMode !== undefined ? { claimMode: request.claimMode.toUpperCase() } : {}),
+          }
+        : {}),
+      ...(Object.keys(request.flinkConfiguration).length > 0 ? { flinkConfiguration: request.flinkConfiguration } : {}),
+    };
+    // The JobManager runs the job's main method before it answers: allow for a slow one.
+    const json = await this.call('POST', `/jars/${encodeURIComponent(jarId)}/run`, body, undefined, {
+      timeoutMs: 300_000,
+    });
+    const jobId = json.jobid;
+    if (typeof jobId !== 'string' || !/^[0-9a-f]{32}$/.test(jobId)) throw this.unreadable(`/jars/${jarId}/run`);
+    return jobId;
+  }
+
+  /** Removes an uploaded jar from the JobManager's disk (`DELETE /jars/:id`). */
+  async deleteJar(jarId: string): Promise<void> {
+    await this.call('DELETE', `/jars/${encodeURIComponent(jarId)}`);
+  }
+
   private async trigger(path: string, body: unknown, jobId: string): Promise<string> {
     const json = (await this.call('POST', path, body, jobId)) as { 'request-id'?: unknown };
     const id = json['request-id'];
@@ -143,10 +203,11 @@ export class FlinkRestClient {
 
   /** One request whose failure is an error: unreachable, 404 (the job), or Flink's `errors`. */
   private async call(
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
     jobId?: string,
+    raw?: Partial<Pick<HttpRequest, 'body' | 'headers' | 'timeoutMs' | 'maxBodyLength'>>,
   ): Promise<Record<string, unknown>> {
     const url = `${this.base}${path}`;
     let r;
@@ -156,6 +217,7 @@ export class FlinkRestClient {
         url,
         timeoutMs: 10_000,
         ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        ...raw,
       });
     } catch (e) {
       throw new FlinkYarnError(
@@ -170,10 +232,15 @@ export class FlinkRestClient {
       return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
     }
     const errors = (json as { errors?: unknown } | undefined)?.errors;
+    // Flink sends a handler's failure as its stack trace: its first line, and the root cause.
     const detail = Array.isArray(errors)
       ? errors
           .map((e) => String(e))
-          .map((e) => e.split(/\r?\n/)[0]!.trim())
+          .map((e) => {
+            const first = e.split(/\r?\n/)[0]!.trim();
+            const root = rootCause(e);
+            return root !== '' && root !== first ? `${first} (caused by ${root})` : first;
+          })
           .filter((e) => e !== '')
           .join('; ')
       : '';

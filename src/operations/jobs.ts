@@ -2,7 +2,7 @@ import { poll, type Clock } from '../async/poll.js';
 import { FlinkYarnError, UsageError } from '../errors/index.js';
 import { TERMINAL_JOB_STATES, type FlinkRestClient, type SavepointStatus } from '../flink/rest-client.js';
 import { restAddressOf } from './applications.js';
-import { checkApplicationId, connectYarn, type YarnConnectionOptions } from './yarn-context.js';
+import { checkApplicationId, connectYarn, type YarnConnection, type YarnConnectionOptions } from './yarn-context.js';
 
 // Day-2 operations on a running Flink cluster: its jobs, savepoints, stop and cancel, all through
 // the JobManager's REST API, found through the RM (Flink registers its REST port as the AM's RPC port).
@@ -39,7 +39,9 @@ export function checkJobId(id: string): string {
 }
 
 /** A RUNNING application's JobManager, and a way to tell, when it stops answering, whether it ended. */
-interface Target {
+export interface JobManagerTarget {
+  readonly applicationId: string;
+  readonly restAddress: string;
   readonly flink: FlinkRestClient;
   readonly clock: Clock;
   /** The application's state and final status once it is no longer RUNNING, else null. */
@@ -47,9 +49,9 @@ interface Target {
 }
 
 /** The JobManager's REST client of a RUNNING application, or a typed error. */
-async function flinkOf(applicationId: string, options: YarnConnectionOptions): Promise<Target> {
+export async function jobManagerOf(applicationId: string, connection: YarnConnection): Promise<JobManagerTarget> {
   const id = checkApplicationId(applicationId);
-  const { client, context } = connectYarn(options);
+  const { client, context } = connection;
   const app = await client.app(id);
   if (app.state !== 'RUNNING') {
     throw new FlinkYarnError(
@@ -65,6 +67,8 @@ async function flinkOf(applicationId: string, options: YarnConnectionOptions): P
     );
   }
   return {
+    applicationId: id,
+    restAddress: address,
     flink: context.flinkRest(address),
     clock: context.clock,
     ended: async () => {
@@ -72,6 +76,10 @@ async function flinkOf(applicationId: string, options: YarnConnectionOptions): P
       return now.state === 'RUNNING' ? null : { state: now.state, finalStatus: now.finalStatus };
     },
   };
+}
+
+function flinkOf(applicationId: string, options: YarnConnectionOptions): Promise<JobManagerTarget> {
+  return jobManagerOf(applicationId, connectYarn(options));
 }
 
 /** `flink-yarn jobs APPID`: the cluster's jobs, newest first. */
@@ -188,7 +196,7 @@ export async function cancelJob(
 }
 
 /** A JobManager that restarts mid-wait is looked at again; one whose application ended is not. */
-function isUnreachable(e: unknown): boolean {
+export function isUnreachable(e: unknown): boolean {
   return e instanceof FlinkYarnError && e.code === 'FLINK_REST_UNREACHABLE';
 }
 
@@ -213,7 +221,7 @@ async function noSavepointDir(trigger: Promise<string>): Promise<string> {
 }
 
 async function awaitSavepoint(
-  { flink, clock, ended }: Target,
+  { flink, clock, ended }: JobManagerTarget,
   jobId: string,
   triggerId: string,
   what: 'savepoint' | 'stop-with-savepoint',

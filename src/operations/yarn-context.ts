@@ -1,4 +1,4 @@
-import { ClusterContext, type ConnectionOptions } from '../context/index.js';
+import { ClusterContext, type ConfigurationScope, type ConnectionOptions } from '../context/index.js';
 import type { HadoopConfiguration } from '../config/hadoop/configuration.js';
 import type { YarnSite } from '../config/hadoop/yarn-site.js';
 import { UsageError } from '../errors/index.js';
@@ -18,8 +18,8 @@ export interface YarnConnection {
 }
 
 /** Reads yarn-site (when there is one), works out the RM endpoints and the user, and makes a client. */
-export function connectYarn(options: YarnConnectionOptions): YarnConnection {
-  const context = ClusterContext.open(options, { hdfs: true });
+export function connectYarn(options: YarnConnectionOptions, scope: ConfigurationScope = {}): YarnConnection {
+  const context = ClusterContext.open(options, { hdfs: true, ...scope });
   context.requireRmConfigured();
   const endpoints = context.rmEndpoints;
   return {

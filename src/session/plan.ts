@@ -57,6 +57,20 @@ export interface ProgramSpec {
   readonly args: readonly string[];
   /** -p: parallelism.default */
   readonly parallelism?: number | undefined;
+  /** -s, -n, -cm: the savepoint the job starts from. */
+  readonly restore?: SavepointRestore | undefined;
+  /** -C: URLs added to the user code class loader (pipeline.classpaths). */
+  readonly classpaths?: readonly string[] | undefined;
+  /** -sae: execution.shutdown-on-attached-exit. */
+  readonly shutdownOnAttachedExit?: boolean | undefined;
+}
+
+/** `flink run -s PATH [-n] [-cm MODE]`. */
+export interface SavepointRestore {
+  readonly path: string;
+  readonly allowNonRestoredState: boolean;
+  /** @default 'no_claim', Flink's default */
+  readonly claimMode?: 'claim' | 'no_claim' | 'legacy' | undefined;
 }
 
 /**
@@ -113,6 +127,8 @@ export interface PlannedProgram {
   readonly mainClass: string | null;
   readonly args: readonly string[];
   readonly parallelism: number | null;
+  /** -s: the savepoint the job starts from. */
+  readonly restoreFrom: string | null;
   /**
    * With HA in application mode Flink derives the job id from the cluster-id, so every AM
    * attempt recovers the same job; null where Flink picks a random one.
@@ -289,6 +305,7 @@ function plannedProgram(input: SessionPlanInput, clusterId: string, ha: boolean)
     mainClass: program.mainClass ?? null,
     args: program.args,
     parallelism: program.parallelism ?? null,
+    restoreFrom: program.restore?.path ?? null,
     jobId: input.entrypoint === 'application' && ha ? applicationJobId(clusterId) : null,
   };
 }

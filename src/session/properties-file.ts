@@ -41,3 +41,33 @@ export function escapeProperty(value: string): string {
 export function yarnPropertiesFileName(user: string): string {
   return `.yarn-properties-${user}`;
 }
+
+/** java.util.Properties.load for a text: logical lines, comments, separators and escapes. */
+export function parseProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const physical = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < physical.length; i++) {
+    let line = physical[i]!.replace(/^[ \t\f]+/, '');
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    // An odd number of trailing backslashes joins the next line, without its leading blanks.
+    while (/(?:^|[^\\])(?:\\\\)*\\$/.test(line) && i + 1 < physical.length) {
+      line = line.slice(0, -1) + physical[++i]!.replace(/^[ \t\f]+/, '');
+    }
+    let k = 0;
+    while (k < line.length && !/[=: \t\f]/.test(line[k]!)) k += line[k] === '\\' ? 2 : 1;
+    const key = line.slice(0, Math.min(k, line.length));
+    let v = k;
+    while (v < line.length && /[ \t\f]/.test(line[v]!)) v++;
+    if (v < line.length && /[=:]/.test(line[v]!)) v++;
+    while (v < line.length && /[ \t\f]/.test(line[v]!)) v++;
+    out[unescapeProperty(key)] = unescapeProperty(line.slice(v));
+  }
+  return out;
+}
+
+function unescapeProperty(s: string): string {
+  return s.replace(/\\(u[0-9a-fA-F]{4}|.?)/g, (_, c: string) => {
+    if (c.startsWith('u') && c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16));
+    return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[c] ?? c;
+  });
+}

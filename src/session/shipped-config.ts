@@ -2,20 +2,35 @@ import { pathToFileURL } from 'node:url';
 import type { ConfigModel } from '../config/assemble.js';
 import { OPTIONS } from '../config/flink/options.js';
 import type { Entrypoint } from './am-container.js';
+import type { ProgramSpec } from './plan.js';
 
 /** What the shipped configuration depends on besides the configuration itself. */
 export interface ShippedConfigInput {
   readonly config: ConfigModel;
   readonly entrypoint: Entrypoint;
   readonly detached: boolean;
-  readonly program?:
-    | {
-        readonly jarPath: string;
-        readonly mainClass?: string | undefined;
-        readonly args: readonly string[];
-        readonly parallelism?: number | undefined;
+  /** Of the shipped distribution: which savepoint keys it reads. @default 1.20.0 */
+  readonly flinkVersion?: string;
+  readonly program?: ProgramSpec | undefined;
+}
+
+/**
+ * The keys of a savepoint restore: Flink 1.20 renamed them (execution.state-recovery.*); older
+ * versions read only the execution.savepoint.* spelling.
+ */
+export function restoreKeys(flinkVersion: string): { path: string; ignoreUnclaimed: string; claimMode: string } {
+  const [major = 1, minor = 20] = flinkVersion.split('.').map(Number);
+  return major > 1 || minor >= 20
+    ? {
+        path: 'execution.state-recovery.path',
+        ignoreUnclaimed: 'execution.state-recovery.ignore-unclaimed-state',
+        claimMode: 'execution.state-recovery.claim-mode',
       }
-    | undefined;
+    : {
+        path: 'execution.savepoint.path',
+        ignoreUnclaimed: 'execution.savepoint.ignore-unclaimed-state',
+        claimMode: 'execution.savepoint-restore-mode',
+      };
 }
 
 /** Flink's Java 17 module flags (its distribution's env.java.opts.all), added when the configuration has none. */
@@ -70,6 +85,14 @@ export function shippedConfiguration(
     out.set('execution.attached', String(!input.detached));
     out.set('pipeline.jars', encodeListOption([pathToFileURL(program.jarPath).href], standardYaml));
     if (program.parallelism !== undefined) out.set('parallelism.default', String(program.parallelism));
+    // What Flink's ProgramOptions.applyToConfiguration sets for every `flink run`.
+    out.set('execution.shutdown-on-attached-exit', String(program.shutdownOnAttachedExit ?? false));
+    if ((program.classpaths ?? []).length > 0)
+      out.set('pipeline.classpaths', encodeListOption(program.classpaths ?? [], standardYaml));
+    const keys = restoreKeys(input.flinkVersion ?? '1.20.0');
+    out.set(keys.ignoreUnclaimed, String(program.restore?.allowNonRestoredState ?? false));
+    out.set(keys.claimMode, (program.restore?.claimMode ?? 'no_claim').toUpperCase());
+    if (program.restore !== undefined) out.set(keys.path, program.restore.path);
     if (input.entrypoint === 'application') {
       if (program.mainClass !== undefined) out.set('$internal.application.main', program.mainClass);
       if (program.args.length > 0)

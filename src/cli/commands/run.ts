@@ -2,22 +2,23 @@ import type { JobOutcome, WatchEvent } from '../../operations/run/index.js';
 import { TERMINAL_JOB_STATES } from '../../flink/rest-client.js';
 import { EXIT, ExitError } from '../exit.js';
 import { style, writeJson, type Io, failoverLine } from '../output.js';
-import { ask, isYes, type Question } from '../prompt.js';
 import type { RunArgs } from '../specs/run.js';
+import { interruptDecision, programOf, targetOf } from './run-program.js';
+import { runInSession } from './run-session.js';
 import { deployWithProgress } from './session.js';
 
 /**
- * `flink-yarn run JAR [args]`: one cluster for one job. Attached (the default) it follows the
- * job to its end and exits 0 only when YARN's final status is SUCCEEDED.
+ * `flink-yarn run JAR [args]`: one cluster for one job, or (-yid, -t yarn-session) a job in a
+ * running session. Attached (the default) it follows the job to its end and exits 0 only when
+ * YARN's final status is SUCCEEDED (the job FINISHED, in a session).
  */
 export async function runJob(args: RunArgs, io: Io, stdin: NodeJS.ReadableStream = process.stdin): Promise<void> {
+  if (targetOf(args) === 'session') return runInSession(args, io, stdin);
   const started = Date.now();
   const program = {
-    jar: args.jarFile,
-    mainClass: args.mainClass,
-    args: args.programArgs,
-    parallelism: args.parallelism,
+    ...programOf(args),
     jobGraph: args.jobGraph,
+    shutdownOnAttachedExit: args.shutdownOnAttachedExit,
   };
   const outcome = await deployWithProgress(args, io, program);
   if (outcome === null) return;
@@ -46,7 +47,7 @@ export async function runJob(args: RunArgs, io: Io, stdin: NodeJS.ReadableStream
     io.stderr.write(`${t()} ${text}\n`);
   };
   const { watchApplication } = await import('../../operations/run/index.js');
-  const interrupt = interruptDecision(args, io, stdin, say);
+  const interrupt = interruptDecision(args, io, stdin, say, 'Cancel the job and shut its cluster down? [y/N] ');
   let job: JobOutcome;
   try {
     job = await watchApplication({
@@ -116,41 +117,4 @@ function summary(job: JobOutcome, out: ReturnType<typeof style>): string {
     ...(job.attempts > 1 ? [`  AM attempts    ${job.attempts}`] : []),
     '',
   ].join('\n');
-}
-
-/**
- * Ctrl-C while attached: --cancel-on-interrupt cancels; on a terminal the user is asked; a
- * non-interactive stdin never asks and leaves the job running. A second Ctrl-C detaches.
- */
-function interruptDecision(
-  args: RunArgs,
-  io: Io,
-  stdin: NodeJS.ReadableStream,
-  say: (text: string) => void,
-): { decision: Promise<'cancel' | 'detach'>; dispose(): void } {
-  let onSigint: (() => void) | undefined;
-  let asking: Question | undefined;
-  const decision = new Promise<'cancel' | 'detach'>((resolve) => {
-    let count = 0;
-    onSigint = () => {
-      count++;
-      if (count > 1 || args.cancelOnInterrupt || (stdin as { isTTY?: boolean }).isTTY !== true) {
-        const how = count === 1 && args.cancelOnInterrupt ? 'cancel' : 'detach';
-        say(how === 'cancel' ? 'Interrupted: cancelling the job (--cancel-on-interrupt)' : 'Interrupted: detaching');
-        asking?.close();
-        resolve(how);
-        return;
-      }
-      asking = ask(io, stdin, 'Cancel the job and shut its cluster down? [y/N] ');
-      void asking.answer.then((answer) => resolve(isYes(answer) ? 'cancel' : 'detach'));
-    };
-    process.on('SIGINT', onSigint);
-  });
-  return {
-    decision,
-    dispose: () => {
-      asking?.close();
-      if (onSigint) process.removeListener('SIGINT', onSigint);
-    },
-  };
 }

@@ -143,23 +143,26 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   };
 }
 
+/** A file the user names (the job's jar): a regular file, or bad usage (a FIFO would hang the upload). */
+export function localFile(cwd: string, path: string, what: string): { path: string; size: number } {
+  const absolute = resolve(cwd, path);
+  let stat;
+  try {
+    stat = statSync(absolute);
+  } catch {
+    throw new UsageError(`The ${what} ${absolute} does not exist.`);
+  }
+  if (!stat.isFile()) throw new UsageError(`The ${what} ${absolute} is not a file.`);
+  return { path: absolute, size: stat.size };
+}
+
 /** The user jar (and JobGraph) to stage, keyed where Flink's entrypoints look for them. */
 function programFiles(
   program: ProgramOptions,
   cwd: string,
   config: { flink: ConfigModel['flink'] },
 ): { spec: ProgramSpec; files: StageFile[] } {
-  const file = (path: string, what: string): { path: string; size: number } => {
-    const absolute = resolve(cwd, path);
-    let stat;
-    try {
-      stat = statSync(absolute);
-    } catch {
-      throw new UsageError(`The ${what} ${absolute} does not exist.`);
-    }
-    if (!stat.isFile()) throw new UsageError(`The ${what} ${absolute} is not a file.`);
-    return { path: absolute, size: stat.size };
-  };
+  const file = (path: string, what: string) => localFile(cwd, path, what);
   const jar = file(program.jar, 'job jar');
   // With DISABLED the entrypoint loads the jar from usrlib/; otherwise from its working directory.
   const dir = readUserJarInclusion(config.flink).userJarInclusion === 'DISABLED' ? 'usrlib/' : '';
@@ -172,6 +175,9 @@ function programFiles(
       mainClass: program.mainClass,
       args: program.args ?? [],
       parallelism: program.parallelism,
+      restore: program.restore,
+      classpaths: program.classpaths,
+      shutdownOnAttachedExit: program.shutdownOnAttachedExit,
     },
     files,
   };

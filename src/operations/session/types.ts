@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from '../../context/index.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
+import type { SavepointRestore } from '../../session/plan.js';
 import type { PublicPlan } from '../../session/public-plan.js';
 import type { YarnAppState } from '../../yarn/model.js';
 import type { RmEvent } from '../../yarn/rm-client.js';
@@ -51,6 +52,12 @@ export interface ProgramOptions {
   readonly parallelism?: number | undefined;
   /** A serialized JobGraph: runs the legacy per-job entrypoint instead of application mode. */
   readonly jobGraph?: string | undefined;
+  /** -s, -n, -cm: restore from a savepoint. */
+  readonly restore?: SavepointRestore | undefined;
+  /** -C: class path URLs for the user code. */
+  readonly classpaths?: readonly string[] | undefined;
+  /** -sae */
+  readonly shutdownOnAttachedExit?: boolean | undefined;
 }
 
 export type SessionEvent =

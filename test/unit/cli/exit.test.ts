@@ -11,8 +11,8 @@ import {
 import { YarnError } from '../../../src/yarn/errors.js';
 
 const ALL = Object.keys(ERROR_CODES) as ErrorCode[];
-// The contract's exit 2: flags, arguments, application ids, addresses, missing conf dirs.
-const USAGE: UsageErrorCode[] = ['USAGE', 'CONF_DIR_NOT_FOUND'];
+// The contract's exit 2: flags, arguments (a session to run in), application ids, addresses, missing conf dirs.
+const USAGE: UsageErrorCode[] = ['USAGE', 'CONF_DIR_NOT_FOUND', 'NO_SESSION'];
 const isUsage = (c: ErrorCode): boolean => (USAGE as readonly ErrorCode[]).includes(c);
 
 describe('exit codes by error code', () => {
