@@ -49,6 +49,8 @@ export function parseProperties(text: string): Record<string, string> {
   for (let i = 0; i < physical.length; i++) {
     let line = physical[i]!.replace(/^[ \t\f]+/, '');
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    // A line that is only a backslash adds nothing: as in Java, the next line starts afresh (and may be blank or a comment).
+    if (line === '\\' && i + 1 < physical.length) continue;
     // An odd number of trailing backslashes joins the next line, without its leading blanks.
     while (/(?:^|[^\\])(?:\\\\)*\\$/.test(line) && i + 1 < physical.length) {
       line = line.slice(0, -1) + physical[++i]!.replace(/^[ \t\f]+/, '');

@@ -106,7 +106,7 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
     expect((await jobsAt(rest)).map((j) => j.jid)).toEqual([jobId]);
   });
 
-  it('Ctrl-C without a terminal leaves the job running (exit 130); --cancel-on-interrupt cancels it', async () => {
+  it('Ctrl-C without a terminal leaves the job running (exit 130); -sae (--shutdownOnAttachedExit) cancels it', async () => {
     const kept = live(['run', ...common.slice(0, -2), '-nm', 'it-run-detach', jar, '--unbounded']);
     const [, keptId] = await kept.waitFor(/application id (application_\d+_\d+)/);
     started.push(keptId!);
@@ -119,7 +119,7 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
     const cancelled = live([
       'run',
       ...common.slice(0, -2),
-      '--cancel-on-interrupt',
+      '-sae',
       '-nm',
       'it-run-cancel',
       jar,

@@ -140,7 +140,7 @@ export async function followSessionJob(job: SubmittedJob, options: FollowOptions
     state,
     cause,
   });
-  let last = job.state;
+  let last = '';
   let interrupted: 'cancel' | 'detach' | null = null;
   let cancelSent = false;
   void options.interrupt?.then((how) => {
