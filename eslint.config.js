@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/cluster/**/target/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'test/cluster/**/target/', '.flink-yarn/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

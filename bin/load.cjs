@@ -28,6 +28,15 @@ function loadCli(options = {}) {
 // main handles its own errors and output; what is left is an installation that cannot load, which
 // gets one line too (the contract has no stack traces), and exit 1.
 function fail(e) {
+  if (e && e.code === 'ENOENT' && e.path === file) {
+    // A clone before `npm ci`, or after `rm -rf dist`: say how to build, not what is missing.
+    const root = join(__dirname, '..');
+    process.stderr.write(
+      `flink-yarn: not built yet: run \`npm ci\` in ${root} (it installs and builds, about 15 s) [INTERNAL]\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   process.stderr.write(`flink-yarn: cannot start: ${e && e.message ? e.message : e} [INTERNAL]\n`);
   process.exitCode = 1;
 }

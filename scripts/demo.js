@@ -6,7 +6,7 @@
 //   npm run demo -- --stop        remove the session, its HA data and staging, and stop the cluster
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { poll } from '../dist/src/async/poll.js';
 import { writeSessionConfDir } from '../dist/src/operations/minicluster/index.js';
@@ -42,17 +42,19 @@ if (process.argv.includes('--stop')) {
 const cluster = run('flink-yarn', ['minicluster', 'start', '--output', 'json'], { json: true });
 // A Flink configuration for this cluster: ZooKeeper HA, recovery data on HDFS, 10 attempts
 // asked for against the cluster's cap of 2 (the plan says so).
-const conf = writeSessionConfDir(cluster, join(home, 'demo-conf'));
+const conf = writeSessionConfDir(cluster, join(home, 'demo-conf'), ['state.savepoints.dir: hdfs:///flink/savepoints']);
 const env = { HADOOP_CONF_DIR: cluster.confDir, FLINK_CONF_DIR: conf, FLINK_HOME: cluster.flinkHome };
 Object.assign(process.env, env);
+
+const session = runningSession() ?? deploy();
+// DEMO_APP names the session, so the README's commands work as written after sourcing the file.
 writeFileSync(
   envFile,
-  Object.entries(env)
+  Object.entries({ ...env, DEMO_APP: session.applicationId })
     .map(([k, v]) => `export ${k}=${shellWord(v)}\n`)
     .join(''),
 );
-
-const session = runningSession() ?? deploy();
+const example = '$FLINK_HOME/examples/streaming/FlyWordCount.jar';
 
 console.log(`
 A real YARN ResourceManager + NodeManager, HDFS and ZooKeeper run locally, and a highly
@@ -63,13 +65,16 @@ available Flink ${cluster.flinkHome.replace(/.*flink-/, '')} session runs on the
   ZooKeeper      ${cluster.zookeeper}  path /flink/${session.clusterId}
   AM attempts    ${session.attempts.effective} (asked ${session.attempts.requested}; the cluster caps them at ${session.attempts.cap})
 
-Every command below finds this cluster through the environment (${envFile}):
+Every command below finds this cluster and session through the environment (${envFile}):
   source ${shellWord(envFile)}
   npx flink-yarn list
-  npx flink-yarn status ${session.applicationId}
-  npx flink-yarn attempts ${session.applicationId}
-  npx flink-yarn ha status ${session.applicationId}
-  npx flink-yarn run ${shellWord(join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar'))}    # one job, its own cluster
+  npx flink-yarn ha status $DEMO_APP
+  npx flink-yarn run -yid $DEMO_APP ${example}    # a job into the session, followed to FINISHED
+  npx flink-yarn run -yid $DEMO_APP -d ${example} --unbounded    # a streaming job, left running
+  npx flink-yarn jobs $DEMO_APP
+  npx flink-yarn savepoint $DEMO_APP JOBID      # JOBID from jobs; then stop, cancel, run -s (README)
+  npx flink-yarn logs $DEMO_APP | tail
+  npx flink-yarn run ${example}    # one job on a cluster of its own (application mode)
   npm run demo -- --failover    # kill the JobManager and watch YARN and ZooKeeper recover it
   npm run demo -- --stop        # remove the session, its HA data and staging, and stop the cluster`);
 
@@ -150,7 +155,11 @@ function stop() {
     }
     if (existsSync(stateFile)) {
       const { applicationId } = JSON.parse(readFileSync(stateFile, 'utf8'));
+      const propertiesFile = join(tmpdir(), `.yarn-properties-${process.env.HADOOP_USER_NAME ?? userInfo().username}`);
       run('flink-yarn', ['kill', applicationId, '--yes', '--cleanup-ha'], { check: false });
+      // Flink's .yarn-properties file, when it still names the demo's session.
+      if (existsSync(propertiesFile) && readFileSync(propertiesFile, 'utf8').includes(applicationId))
+        rmSync(propertiesFile, { force: true });
     }
     run('flink-yarn', ['gc', '--ha', '--grace', '0']);
   }

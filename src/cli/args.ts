@@ -60,12 +60,14 @@ function commandAt(argv: readonly string[]): number {
   return argv.length;
 }
 
-/** `-j JAR`, `-jJAR`, `--jarfile JAR`, `--jarfile=JAR`: the jar given as a flag, and how many tokens it took. */
+/** `-j JAR`, `-jJAR`, `-j=JAR`, `--jarfile JAR`, `--jarfile=JAR`: the jar given as a flag, and how many tokens it took. */
 function jarFlag(argv: readonly string[], i: number): { jar: string | undefined; tokens: number } | null {
   const token = argv[i]!;
   if (token === '-j' || token === '--jarfile') return { jar: argv[i + 1], tokens: 2 };
   if (token.startsWith('--jarfile=')) return { jar: token.slice('--jarfile='.length), tokens: 1 };
-  if (/^-j[^a-z-]/i.test(token) && !token.startsWith('-jm')) return { jar: token.slice(2), tokens: 1 };
+  // `-j=JAR` as commons-cli (Flink's parser) and yargs read `-p=2`: the value after the `=`.
+  if (/^-j[^a-z-]/i.test(token) && !token.startsWith('-jm'))
+    return { jar: token.slice(token[2] === '=' ? 3 : 2), tokens: 1 };
   return null;
 }
 

@@ -116,13 +116,16 @@ export async function triggerSavepoint(
 ): Promise<SavepointResult> {
   const job = checkJobId(jobId);
   const target = await flinkOf(applicationId, options);
-  const triggerId = await noSavepointDir(
-    target.flink.triggerSavepoint(job, {
-      targetDirectory: options.targetDirectory,
-      formatType: options.formatType === 'native' ? 'NATIVE' : 'CANONICAL',
-    }),
+  return untilTasksRun(
+    target,
+    options,
+    () =>
+      target.flink.triggerSavepoint(job, {
+        targetDirectory: options.targetDirectory,
+        formatType: options.formatType === 'native' ? 'NATIVE' : 'CANONICAL',
+      }),
+    (triggerId, remaining) => awaitSavepoint(target, job, triggerId, 'savepoint', { ...options, timeoutMs: remaining }),
   );
-  return awaitSavepoint(target, job, triggerId, 'savepoint', options);
 }
 
 export interface StopOptions extends JobOperationOptions {
@@ -136,10 +139,14 @@ export interface StopOptions extends JobOperationOptions {
 export async function stopJob(applicationId: string, jobId: string, options: StopOptions): Promise<SavepointResult> {
   const job = checkJobId(jobId);
   const target = await flinkOf(applicationId, options);
-  const triggerId = await noSavepointDir(
-    target.flink.stopWithSavepoint(job, { targetDirectory: options.targetDirectory, drain: options.drain ?? false }),
+  return untilTasksRun(
+    target,
+    options,
+    () =>
+      target.flink.stopWithSavepoint(job, { targetDirectory: options.targetDirectory, drain: options.drain ?? false }),
+    (triggerId, remaining) =>
+      awaitSavepoint(target, job, triggerId, 'stop-with-savepoint', { ...options, timeoutMs: remaining }),
   );
-  return awaitSavepoint(target, job, triggerId, 'stop-with-savepoint', options);
 }
 
 export interface CancelResult {
@@ -193,6 +200,33 @@ export async function cancelJob(
     throw new FlinkYarnError('JOB_STATE_UNEXPECTED', `Job ${job} ended ${state}, not CANCELED.`);
   }
   return { jobId: job, state };
+}
+
+/** Flink refuses a savepoint while a job's tasks are still being deployed (CheckpointFailureReason). */
+const TASKS_NOT_RUNNING = /Not all required tasks are currently running/;
+
+/**
+ * Triggers and awaits a savepoint; one refused because the job's tasks are not all RUNNING yet
+ * (a job submitted a moment ago) is triggered again, within the same --timeout.
+ */
+async function untilTasksRun(
+  target: JobManagerTarget,
+  options: JobOperationOptions,
+  trigger: () => Promise<string>,
+  await_: (triggerId: string, remainingMs: number) => Promise<SavepointResult>,
+): Promise<SavepointResult> {
+  const deadline = target.clock.now() + (options.timeoutMs ?? DEFAULT_SAVEPOINT_TIMEOUT_MS);
+  for (;;) {
+    const triggerId = await noSavepointDir(trigger());
+    try {
+      return await await_(triggerId, Math.max(0, deadline - target.clock.now()));
+    } catch (e) {
+      const retry = e instanceof FlinkYarnError && e.code === 'SAVEPOINT_FAILED' && TASKS_NOT_RUNNING.test(e.message);
+      if (!retry || target.clock.now() + (options.pollMs ?? 500) >= deadline || options.signal?.aborted === true)
+        throw e;
+      await target.clock.sleep(options.pollMs ?? 500, options.signal);
+    }
+  }
 }
 
 /** A JobManager that restarts mid-wait is looked at again; one whose application ended is not. */

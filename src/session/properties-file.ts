@@ -49,8 +49,10 @@ export function parseProperties(text: string): Record<string, string> {
   for (let i = 0; i < physical.length; i++) {
     let line = physical[i]!.replace(/^[ \t\f]+/, '');
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    // A line that is only a backslash adds nothing: as in Java, the next line starts afresh (and may be blank or a comment).
-    if (line === '\\' && i + 1 < physical.length) continue;
+    // A line that is only a backslash adds nothing: as in Java, the line after it starts afresh (it
+    // may be blank or a comment), unless the text ends right after it.
+    const endsNext = i + 2 === physical.length && physical[i + 1] === '';
+    if (line === '\\' && i + 1 < physical.length && !endsNext) continue;
     // An odd number of trailing backslashes joins the next line, without its leading blanks.
     while (/(?:^|[^\\])(?:\\\\)*\\$/.test(line) && i + 1 < physical.length) {
       line = line.slice(0, -1) + physical[++i]!.replace(/^[ \t\f]+/, '');

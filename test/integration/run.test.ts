@@ -116,15 +116,7 @@ describe('flink-yarn run: one job, its own cluster (application mode), on the re
     expect(kept.output().stdout).toMatch(/Detached from .* still RUNNING/);
     expect((await rm.app(keptId!)).state).toBe('RUNNING');
 
-    const cancelled = live([
-      'run',
-      ...common.slice(0, -2),
-      '-sae',
-      '-nm',
-      'it-run-cancel',
-      jar,
-      '--unbounded',
-    ]);
+    const cancelled = live(['run', ...common.slice(0, -2), '-sae', '-nm', 'it-run-cancel', jar, '--unbounded']);
     const [, cancelId] = await cancelled.waitFor(/application id (application_\d+_\d+)/);
     started.push(cancelId!);
     await cancelled.waitFor(/job [0-9a-f]{32} .* RUNNING/, 180_000);

@@ -23,10 +23,13 @@ export function targetOf(args: RunArgs): 'session' | 'application' | 'per-job' {
   if (target === 'yarn-application' && args.jobGraph !== undefined) {
     throw new UsageError('--job-graph runs the per-job entrypoint: use it with -t yarn-per-job, not yarn-application.');
   }
-  if (target === 'yarn-application' && args.applicationId !== undefined && !args.dryRun) {
-    throw new UsageError(
-      '-yid names a running session, but -t yarn-application starts a new cluster: drop one of them.',
-    );
+  // Both start a new cluster: -yid (a session to run in, without --dry-run) would be ignored.
+  if (
+    (target === 'yarn-application' || target === 'yarn-per-job') &&
+    args.applicationId !== undefined &&
+    !args.dryRun
+  ) {
+    throw new UsageError(`-yid names a running session, but -t ${target} starts a new cluster: drop one of them.`);
   }
   return args.jobGraph !== undefined ? 'per-job' : 'application';
 }

@@ -148,7 +148,7 @@ export async function followSessionJob(job: SubmittedJob, options: FollowOptions
   });
   return poll(
     async () => {
-      if (interrupted === 'detach') return outcome('detached', last, null);
+      if (interrupted === 'detach') return outcome('detached', last === '' ? job.state : last, null);
       let state: string;
       try {
         state = await flink.jobState(job.jobId);
@@ -160,7 +160,7 @@ export async function followSessionJob(job: SubmittedJob, options: FollowOptions
         return outcome(
           'ended',
           `session ${app.state}`,
-          `the session ${job.applicationId} ended ${app.state}/${app.finalStatus} while the job was ${last}`,
+          `the session ${job.applicationId} ended ${app.state}/${app.finalStatus} while the job was ${last === '' ? job.state : last}`,
         );
       }
       if (state !== last) {

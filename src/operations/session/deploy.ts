@@ -77,12 +77,17 @@ async function deploy(
     },
     onEvent,
   );
-  const propertiesFile = writePropertiesFile({
-    dir: prepared.propertiesDir,
-    user: prepared.user,
-    applicationId: plan.applicationId,
-    dynamicProperties: options.dynamicProperties ?? {},
-  });
+  // As Flink's client: only a session is written down for `flink run` to find; Flink's CLI would
+  // submit into an application cluster found there and fail.
+  const propertiesFile =
+    prepared.entrypoint === 'session'
+      ? writePropertiesFile({
+          dir: prepared.propertiesDir,
+          user: prepared.user,
+          applicationId: plan.applicationId,
+          dynamicProperties: options.dynamicProperties ?? {},
+        })
+      : null;
   return result(outcome, app.state, {
     trackingUrl: app.trackingUrl ?? null,
     restAddress: restAddressOf(app),

@@ -48,7 +48,8 @@ export async function preflight(
   const preliminary = prepared.decide({ applicationId: PLACEHOLDER_APPLICATION_ID, hadoopVersion, homeDir });
   for (const d of preliminary.diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
   if (preliminary.diagnostics.some((d) => d.severity === 'error')) throw new SessionPlanError(preliminary.diagnostics);
-  checkPropertiesDir(prepared);
+  // Only a session is recorded for Flink's CLI: an application cluster takes no other jobs.
+  if (prepared.entrypoint === 'session') checkPropertiesDir(prepared);
   const flink = prepared.config.flink;
   const zookeeperHa = haMode(flink).kind === 'zookeeper';
   const quorum = flink.string(OPTIONS.zkQuorum);

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/async/poll.js';
@@ -62,6 +63,20 @@ describe('deploySession: the pipeline with fake transports', () => {
     expect(readdirSync(install.propertiesDir)).toEqual(['.yarn-properties-alice']);
     expect(cleanups()).toEqual([]);
     expect(cluster.steps).not.toContain('kill');
+  });
+
+  it("application mode writes no properties file: Flink's CLI must never take the cluster for a session", async () => {
+    const jarDir = mkdtempSync(join(tmpdir(), 'deploy-app-'));
+    const jar = join(jarDir, 'job.jar');
+    writeFileSync(jar, 'not a real jar');
+    // A properties directory that does not exist is no reason to refuse an application cluster.
+    const { deploy, install } = setup(BASE_CONF, { program: { jar } });
+    rmSync(install.propertiesDir, { recursive: true, force: true });
+    const result = await deploy();
+    rmSync(jarDir, { recursive: true, force: true });
+    expect(result.state).toBe('RUNNING');
+    expect(result.propertiesFile).toBeNull();
+    expect(existsSync(install.propertiesDir)).toBe(false);
   });
 
   it('pre-flight: a plan error stops the deploy before any application exists', async () => {
