@@ -160,6 +160,30 @@ describe('triggerSavepoint', () => {
     expect(e.message).toContain('Checkpoint Coordinator is suspending.');
   });
 
+  it('a job whose tasks are still deploying is asked again, within the same --timeout', async () => {
+    const notRunning = {
+      status: { id: 'COMPLETED' },
+      operation: {
+        'failure-cause': {
+          class: 'X',
+          'stack-trace':
+            'java.util.concurrent.CompletionException: x\nCaused by: org.apache.flink.runtime.checkpoint.CheckpointException: Not all required tasks are currently running.',
+        },
+      },
+    };
+    const t = cluster(savepointRoute([notRunning, notRunning, completed('hdfs:///sp/savepoint-2')]));
+    expect(await triggerSavepoint(APP, JOB, options(t))).toEqual({ location: 'hdfs:///sp/savepoint-2' });
+    expect(t.sent.filter((r) => r.method === 'POST')).toHaveLength(3);
+
+    // It stops at the deadline with Flink's cause, not a timeout of its own.
+    const never = cluster(savepointRoute([notRunning]));
+    const e = await errorOf(triggerSavepoint(APP, JOB, options(never, { timeoutMs: 3_000 })));
+    expect(e.code).toBe('SAVEPOINT_FAILED');
+    expect(e.message).toContain('Not all required tasks are currently running');
+    expect(never.sent.filter((r) => r.method === 'POST').length).toBeGreaterThanOrEqual(3);
+    expect(never.sent.filter((r) => r.method === 'POST').length).toBeLessThanOrEqual(4);
+  });
+
   it('gives up at --timeout (manual clock: no real wait)', async () => {
     const t = cluster(savepointRoute([inProgress]));
     const e = await errorOf(triggerSavepoint(APP, JOB, options(t, { timeoutMs: 5_000 })));
