@@ -29,13 +29,56 @@ logger.runtimeleader.level = WARN
 `;
 
 /**
+ * The client-side log config of Flink 1.20's bin/flink (its conf/log4j-cli.properties), in our
+ * words: everything at INFO into the file named by -Dlog.file (rewritten each run); the YARN
+ * client classes, the Kubernetes client classes and Hadoop's warnings also on the console; Hive
+ * only into the file; Hadoop's native-library warning and Netty's pipeline warnings off; the file
+ * re-read every 30 s.
+ */
+const LOG4J_CLI = `monitorInterval = 30
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FileAppender
+appender.file.name = FileAppender
+appender.file.type = FILE
+appender.file.append = false
+appender.file.fileName = \${sys:log.file}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+appender.console.name = ConsoleAppender
+appender.console.type = CONSOLE
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+logger.flinkyarn.name = org.apache.flink.yarn
+logger.flinkyarn.level = INFO
+logger.flinkyarn.appenderRef.console.ref = ConsoleAppender
+logger.flinkyarncli.name = org.apache.flink.yarn.cli.FlinkYarnSessionCli
+logger.flinkyarncli.level = INFO
+logger.flinkyarncli.appenderRef.console.ref = ConsoleAppender
+logger.flinkk8s.name = org.apache.flink.kubernetes
+logger.flinkk8s.level = INFO
+logger.flinkk8s.appenderRef.console.ref = ConsoleAppender
+logger.hadoop.name = org.apache.hadoop
+logger.hadoop.level = WARN
+logger.hadoop.appenderRef.console.ref = ConsoleAppender
+logger.hive.name = org.apache.hadoop.hive
+logger.hive.level = INFO
+logger.hive.additivity = false
+logger.hive.appenderRef.file.ref = FileAppender
+logger.nativecode.name = org.apache.hadoop.util.NativeCodeLoader
+logger.nativecode.level = OFF
+logger.nettypipeline.name = org.jboss.netty.channel.DefaultChannelPipeline
+logger.nettypipeline.level = OFF
+`;
+
+/**
  * The Flink conf dir both clients deploy with: the minicluster's HA session configuration
  * (writeSessionConfDir, as the demo and the integration tests use), plus the Java 17 flags as
  * env.java.opts.all (ours ships them by default, Flink's client only when configured) and
  * yarn.properties-file.location in a private directory, so neither client touches
- * /tmp/.yarn-properties-<user>.
+ * /tmp/.yarn-properties-<user>. `extra` lines are added to the configuration. Next to it the
+ * client log configs of yarn-session.sh and bin/flink.
  */
-export async function writeBenchConfDir(root, cluster, dir) {
+export async function writeBenchConfDir(root, cluster, dir, extra = []) {
   const { writeSessionConfDir } = await import(join(root, 'dist', 'src', 'operations', 'minicluster', 'index.js'));
   const { JAVA_17_OPTIONS } = await import(join(root, 'dist', 'src', 'session', 'plan.js'));
   const propertiesDir = join(dir, 'yarn-properties');
@@ -43,8 +86,10 @@ export async function writeBenchConfDir(root, cluster, dir) {
   writeSessionConfDir(cluster, dir, [
     `env.java.opts.all: ${JAVA_17_OPTIONS}`,
     `yarn.properties-file.location: ${propertiesDir}`,
+    ...extra,
   ]);
   writeFileSync(join(dir, 'log4j-session.properties'), LOG4J_SESSION);
+  writeFileSync(join(dir, 'log4j-cli.properties'), LOG4J_CLI);
   return { dir, propertiesDir, javaOptions: JAVA_17_OPTIONS };
 }
 
@@ -62,15 +107,20 @@ function hadoopClasspath(root, flinkLib, log) {
     .split(delimiter);
 }
 
-function hadoopNote(libDir) {
+export function hadoopNote(libDir) {
   const api = readdirSync(libDir).find((f) => /^hadoop-client-api-.*\.jar$/.test(f));
   return api
     ? `client jars from the distribution's lib/: ${api} + hadoop-client-runtime`
     : 'client jars from bench/hadoop-cli';
 }
 
-/** What bin/yarn-session.sh of Flink 1.20 executes (config.sh's exports, CC_CLASSPATH, log settings). */
-export function flinkClientCommand({ root, cluster, conf, log }) {
+/**
+ * The Java process Flink 1.20's bin scripts build after config.sh: the classpath of
+ * constructFlinkClassPath (every jar of lib/, flink-dist last) followed by
+ * INTERNAL_HADOOP_CLASSPATHS (HADOOP_CLASSPATH, HADOOP_CONF_DIR), and the environment config.sh
+ * exports.
+ */
+export function flinkJava({ root, cluster, conf, log }) {
   const home = cluster.flinkHome;
   const lib = join(home, 'lib');
   const jars = readdirSync(lib)
@@ -78,14 +128,28 @@ export function flinkClientCommand({ root, cluster, conf, log }) {
     .sort();
   const dist = jars.find((f) => /^flink-dist.*\.jar$/.test(f));
   if (dist === undefined) throw new Error(`no flink-dist*.jar in ${lib}`);
-  // constructFlinkClassPath: every jar of lib/, flink-dist last; then INTERNAL_HADOOP_CLASSPATHS
-  // (HADOOP_CLASSPATH, HADOOP_CONF_DIR).
   const classpath = [
     ...jars.filter((f) => f !== dist).map((f) => join(lib, f)),
     join(lib, dist),
     ...hadoopClasspath(root, lib, log),
     cluster.confDir,
   ].join(delimiter);
+  const env = {
+    ...cleanEnv(),
+    FLINK_HOME: home,
+    FLINK_CONF_DIR: conf.dir,
+    FLINK_LIB_DIR: lib,
+    FLINK_PLUGINS_DIR: join(home, 'plugins'),
+    FLINK_OPT_DIR: join(home, 'opt'),
+    FLINK_BIN_DIR: join(home, 'bin'),
+    HADOOP_CONF_DIR: cluster.confDir,
+  };
+  return { classpath, env, lib, dist: join(lib, dist) };
+}
+
+/** What bin/yarn-session.sh of Flink 1.20 executes (config.sh's exports, CC_CLASSPATH, log settings). */
+export function flinkClientCommand({ root, cluster, conf, log }) {
+  const { classpath, env, dist } = flinkJava({ root, cluster, conf, log });
   const args = [
     '-Xmx512m',
     // FLINK_ENV_JAVA_OPTS: env.java.opts.all of the configuration.
@@ -98,23 +162,13 @@ export function flinkClientCommand({ root, cluster, conf, log }) {
     `-Dlogback.configurationFile=file:${join(conf.dir, 'logback-session.xml')}`,
     'org.apache.flink.yarn.cli.FlinkYarnSessionCli',
     '-j',
-    join(lib, dist),
+    dist,
   ];
-  const env = {
-    ...cleanEnv(),
-    FLINK_HOME: home,
-    FLINK_CONF_DIR: conf.dir,
-    FLINK_LIB_DIR: lib,
-    FLINK_PLUGINS_DIR: join(home, 'plugins'),
-    FLINK_OPT_DIR: join(home, 'opt'),
-    FLINK_BIN_DIR: join(home, 'bin'),
-    HADOOP_CONF_DIR: cluster.confDir,
-  };
   return { command: 'java', args, env };
 }
 
 /** The environment without any FLINK_* or Hadoop conf variables of the caller. */
-function cleanEnv() {
+export function cleanEnv() {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !k.startsWith('FLINK_') && !['HADOOP_CONF_DIR', 'YARN_CONF_DIR', 'HADOOP_CLASSPATH'].includes(k),
@@ -204,7 +258,7 @@ async function deployOnce({ root, cluster, conf, side, name, user, home, log }) 
   }
 }
 
-async function cleanup({ root, cluster, conf, appId, user, home, log }) {
+export async function cleanup({ root, cluster, conf, appId, user, home, log }) {
   const kill = spawnSync(
     process.execPath,
     [

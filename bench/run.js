@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // npm run bench: the product's performance goals, measured side by side on a real local cluster.
-//   node bench/run.js [--output json] [--only validate|yarn|deploy|scale]
+//   node bench/run.js [--output json] [--only validate|yarn|deploy|jobs|scale]
 // BENCH_RUNS sets the repetitions per row (default 20); BENCH_DEPLOY_RUNS those of the deploy rows
-// (default 3, after 1 warm-up per client), BENCH_SCALE_RUNS those of the scale rows (default 5).
+// (default 3, after 1 warm-up per client), BENCH_JOB_RUNS those of the jobs rows (default 5, after
+// 1 warm-up per client and variant), BENCH_SCALE_RUNS those of the scale rows (default 5).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDeploy, writeBenchConfDir } from './deploy.js';
+import { benchJobs } from './jobs.js';
 import { formatRow, GNU_TIME, header, measure } from './measure.js';
 import { benchHaScale, benchListScale } from './scale.js';
 
@@ -16,7 +18,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const json = argv.includes('--output') && argv[argv.indexOf('--output') + 1] === 'json';
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
-const SECTIONS = ['validate', 'yarn', 'deploy', 'scale'];
+const SECTIONS = ['validate', 'yarn', 'deploy', 'jobs', 'scale'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   process.stderr.write(`--only takes one of ${SECTIONS.join(', ')}\n`);
   process.exit(2);
@@ -24,6 +26,7 @@ if (only !== undefined && !SECTIONS.includes(only)) {
 const wanted = (section) => only === undefined || only === section;
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const deployRuns = Number(process.env.BENCH_DEPLOY_RUNS ?? 3);
+const jobRuns = Number(process.env.BENCH_JOB_RUNS ?? 5);
 const scaleRuns = Number(process.env.BENCH_SCALE_RUNS ?? 5);
 const bin = join(ROOT, 'bin', 'flink-yarn.cjs');
 const log = (s) => process.stderr.write(`[bench] ${s}\n`);
@@ -68,7 +71,7 @@ if (wanted('scale')) {
 }
 
 // The rest runs on the minicluster.
-if (wanted('yarn') || wanted('deploy') || wanted('scale')) {
+if (wanted('yarn') || wanted('deploy') || wanted('jobs') || wanted('scale')) {
   const stateDir = join(ROOT, '.flink-yarn', 'bench-minicluster');
   log('starting the minicluster');
   const cluster = JSON.parse(
@@ -83,6 +86,13 @@ if (wanted('yarn') || wanted('deploy') || wanted('scale')) {
     // 3. Deploying a session to RUNNING against Flink's own client (issue 8).
     if (wanted('deploy')) {
       const r = await benchDeploy({ root: ROOT, cluster, stateDir, runs: deployRuns, warmup: 1, log });
+      rows.push(...r.rows);
+      notes.push(...r.notes);
+    }
+
+    // 3b. Submitting a job into a running session against Flink's own `flink run -t yarn-session`.
+    if (wanted('jobs')) {
+      const r = await benchJobs({ root: ROOT, cluster, stateDir, runs: jobRuns, warmup: 1, log });
       rows.push(...r.rows);
       notes.push(...r.notes);
     }
@@ -110,15 +120,17 @@ if (wanted('yarn') || wanted('deploy') || wanted('scale')) {
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const load = `load average ${loadBefore[0].toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (1 min)`;
-if (rows.some((r) => r.rss !== undefined || r.section === 'deploy'))
+if (rows.some((r) => r.rss !== undefined || r.section === 'deploy' || r.section === 'jobs'))
   notes.push(
     `peak RSS and child CPU from ${GNU_TIME ? `${GNU_TIME} (wait4 rusage)` : '/proc/<pid>/status VmHWM polled every 10 ms and cutime/cstime'}`,
   );
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine, load, runs, deployRuns, scaleRuns, rows, notes }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ machine, load, runs, deployRuns, jobRuns, scaleRuns, rows, notes }, null, 2)}\n`,
+  );
 } else {
   console.log(
-    `machine: ${machine}; ${load}\n${runs} runs per row after warm-up (Hadoop rows: half as many; deploy rows: ${deployRuns}; scale rows: ${scaleRuns}, ha ls: ${Math.max(3, Math.round(scaleRuns / 2))})\n`,
+    `machine: ${machine}; ${load}\n${runs} runs per row after warm-up (Hadoop rows: half as many; deploy rows: ${deployRuns}; jobs rows: ${jobRuns}; scale rows: ${scaleRuns}, ha ls: ${Math.max(3, Math.round(scaleRuns / 2))})\n`,
   );
   // First table: wall times (ms), with the peak RSS median where measured.
   const timeRows = rows.filter((r) => r.unit === undefined);

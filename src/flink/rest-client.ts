@@ -87,11 +87,21 @@ export class FlinkRestClient {
     return jobsOf(json.jobs);
   }
 
-  /** A job's current state (`GET /jobs/:id`). */
+  /**
+   * A job's current state: `GET /jobs/:id/status`, which the JobManager answers live, where
+   * `/jobs/:id` comes from a cache refreshed every `web.refresh-interval` (3 s): a job's end
+   * would be seen seconds late. A JobManager without the endpoint gets `/jobs/:id`.
+   */
   async jobState(jobId: string): Promise<string> {
-    const json = (await this.call('GET', `/jobs/${encodeURIComponent(jobId)}`, undefined, jobId)) as {
-      state?: unknown;
-    };
+    const id = encodeURIComponent(jobId);
+    try {
+      const json = (await this.call('GET', `/jobs/${id}/status`, undefined, jobId)) as { status?: unknown };
+      if (typeof json.status !== 'string') throw this.unreadable(`/jobs/${jobId}/status`);
+      return json.status;
+    } catch (e) {
+      if (!(e instanceof FlinkYarnError && e.code === 'FLINK_JOB_NOT_FOUND')) throw e;
+    }
+    const json = (await this.call('GET', `/jobs/${id}`, undefined, jobId)) as { state?: unknown };
     if (typeof json.state !== 'string') throw this.unreadable(`/jobs/${jobId}`);
     return json.state;
   }

@@ -251,12 +251,25 @@ describe('cancelJob', () => {
     return (req) => {
       if (req.method === 'PATCH' && req.url === `${JM}/jobs/${JOB}?mode=cancel`)
         return { status: 202, headers: {}, body: '{}' };
-      if (req.method === 'GET' && req.url === `${JM}/jobs/${JOB}`) {
-        return json({ jid: JOB, state: states[Math.min(looks++, states.length - 1)] });
+      if (req.method === 'GET' && req.url === `${JM}/jobs/${JOB}/status`) {
+        return json({ status: states[Math.min(looks++, states.length - 1)] });
       }
       return undefined;
     };
   }
+
+  it('a JobManager without /jobs/:id/status (older Flink) is asked /jobs/:id instead', async () => {
+    let looks = 0;
+    const states = ['RUNNING', 'CANCELED'];
+    const t = cluster((req) => {
+      if (req.method === 'PATCH') return { status: 202, headers: {}, body: '{}' };
+      if (req.url === `${JM}/jobs/${JOB}/status`) return json({ errors: [`Not found: /jobs/${JOB}/status`] }, 404);
+      if (req.url === `${JM}/jobs/${JOB}`) return json({ jid: JOB, state: states[Math.min(looks++, 1)] });
+      return undefined;
+    });
+    expect(await cancelJob(APP, JOB, options(t))).toEqual({ jobId: JOB, state: 'CANCELED' });
+    expect(looks).toBe(2);
+  });
 
   it('asks Flink to cancel and waits for CANCELED', async () => {
     const t = cluster(jobRoute(['RUNNING', 'CANCELLING', 'CANCELED']));

@@ -106,10 +106,10 @@ function cluster(flink: Flink = {}, state = 'RUNNING') {
       }
       if (req.method === 'POST' && req.url === `${JM}/jars/${JAR_ID}/run`) return flink.run?.() ?? json({ jobid: JOB });
       if (req.method === 'DELETE' && req.url === `${JM}/jars/${JAR_ID}`) return flink.deleteJar?.() ?? json({});
-      if (req.method === 'GET' && req.url === `${JM}/jobs/${JOB}`) {
+      if (req.method === 'GET' && req.url === `${JM}/jobs/${JOB}/status`) {
         const look = looks++;
         flink.onLook?.(look, session);
-        return json({ jid: JOB, state: states[Math.min(look, states.length - 1)] });
+        return json({ status: states[Math.min(look, states.length - 1)] });
       }
       if (req.method === 'GET' && req.url === `${JM}/jobs/${JOB}/exceptions?maxExceptions=1`)
         return json(flink.exceptions ?? {});
@@ -206,7 +206,7 @@ describe('submitToSession: the jar uploaded, run and removed again', () => {
       'POST /jars/upload',
       `POST /jars/${JAR_ID}/run`,
       `DELETE /jars/${JAR_ID}`,
-      `GET /jobs/${JOB}`,
+      `GET /jobs/${JOB}/status`,
     ]);
 
     // The upload: one part named jarfile, the jar's exact bytes, its length declared.
@@ -533,7 +533,7 @@ describe('followSessionJob: the job to its end', () => {
       { kind: 'job', jobId: JOB, state: 'FINISHED' },
     ]);
     // One look at submission, four while following; no cancel, no exceptions asked for.
-    expect(t.flinkCalls().filter((c) => c === `GET /jobs/${JOB}`)).toHaveLength(5);
+    expect(t.flinkCalls().filter((c) => c === `GET /jobs/${JOB}/status`)).toHaveLength(5);
     expect(t.flinkCalls().some((c) => c.startsWith('PATCH') || c.includes('/exceptions'))).toBe(false);
   });
 
@@ -584,7 +584,7 @@ describe('followSessionJob: the job to its end', () => {
     const calls = t.flinkCalls();
     expect(calls.filter((c) => c.startsWith('PATCH'))).toEqual([`PATCH /jobs/${JOB}?mode=cancel`]);
     // Sent right after the look during which the user decided (the 3rd look at the job).
-    const looks = calls.flatMap((c, i) => (c === `GET /jobs/${JOB}` ? [i] : []));
+    const looks = calls.flatMap((c, i) => (c === `GET /jobs/${JOB}/status` ? [i] : []));
     expect(calls.indexOf(`PATCH /jobs/${JOB}?mode=cancel`)).toBe(looks[2]! + 1);
     expect(events.map((e) => (e.kind === 'job' ? e.state : e.kind))).toEqual([
       'RUNNING',
