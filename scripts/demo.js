@@ -42,7 +42,12 @@ if (process.argv.includes('--stop')) {
 const cluster = run('flink-yarn', ['minicluster', 'start', '--output', 'json'], { json: true });
 // A Flink configuration for this cluster: ZooKeeper HA, recovery data on HDFS, 10 attempts
 // asked for against the cluster's cap of 2 (the plan says so).
-const conf = writeSessionConfDir(cluster, join(home, 'demo-conf'), ['state.savepoints.dir: hdfs:///flink/savepoints']);
+// A killed JobManager keeps its leadership until its ZooKeeper session expires (60 s by default):
+// 10 s makes the failover below take seconds, not a minute.
+const conf = writeSessionConfDir(cluster, join(home, 'demo-conf'), [
+  'state.savepoints.dir: hdfs:///flink/savepoints',
+  'high-availability.zookeeper.client.session-timeout: 10000',
+]);
 const env = { HADOOP_CONF_DIR: cluster.confDir, FLINK_CONF_DIR: conf, FLINK_HOME: cluster.flinkHome };
 Object.assign(process.env, env);
 
@@ -123,7 +128,7 @@ async function failover(session) {
     { intervalMs: 1000, timeoutMs: 120_000, onTimeout: () => new Error('no new leader within 120 s') },
   );
   console.log(
-    `New leader after ${((Date.now() - started) / 1000).toFixed(1)} s: ${after.address} (session ${after.sessionId})`,
+    `New leader after ${((Date.now() - started) / 1000).toFixed(1)} s, once the dead JobManager's ZooKeeper session expired (high-availability.zookeeper.client.session-timeout): ${after.address} (session ${after.sessionId})`,
   );
   // YARN reports the new attempt RUNNING once the JobManager has registered with it.
   await poll(
