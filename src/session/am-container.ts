@@ -150,7 +150,7 @@ export function classpath(resources: readonly StagedResource[], inclusion: UserJ
 }
 
 /**
- * Flink's classpath order: the container directory (for non-jar files such as log4j.properties)
+ * Flink's classpath order: the container directory ('', for non-jar files such as log4j.properties)
  * and every shipped jar outside plugins/, sorted; the dist jar and the configuration come last.
  */
 export function classpathEntries(shipped: readonly StagedResource[]): string[] {
@@ -158,7 +158,8 @@ export function classpathEntries(shipped: readonly StagedResource[]): string[] {
   for (const r of shipped) {
     if (r.key.startsWith('plugins/')) continue;
     if (r.key.endsWith('jar')) entries.add(r.key);
-    else entries.add(r.key.includes('/') ? r.key.slice(0, r.key.lastIndexOf('/')) : '.');
+    // A top-level file's parent is the empty entry, as Flink writes it (Java reads it as '.').
+    else entries.add(r.key.includes('/') ? r.key.slice(0, r.key.lastIndexOf('/')) : '');
   }
   return [...entries].sort();
 }

@@ -42,6 +42,18 @@ export interface SessionPlanInput {
   readonly resources: readonly StagedResource[];
   /** From new-application, when the RM was asked. */
   readonly maximumCapability?: { readonly memory: number; readonly vCores: number } | undefined;
+  /**
+   * Client-side paths Flink's client writes into the shipped configuration: the Flink
+   * configuration directory, the log configuration found there (the JobManager starts
+   * TaskManagers with it), and the dist jar.
+   */
+  readonly local?: {
+    readonly confDir: string;
+    readonly logConfigFile?: string | undefined;
+    readonly distJar?: string | undefined;
+  };
+  /** The queue's default priority, from the scheduler (0, YARN's default, when unknown). */
+  readonly queueDefaultPriority?: number | undefined;
   /** Flink's own default application name for this entrypoint. */
   readonly defaultName: string;
   /** The job an application or per-job cluster runs. */
@@ -248,7 +260,9 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
     'application-name': flink.string(OPTIONS.applicationName) ?? input.defaultName,
     'application-type': flink.string(OPTIONS.applicationType) ?? 'Apache Flink',
     ...(queue !== undefined ? { queue } : {}),
-    ...(priority >= 0 ? { priority } : {}),
+    // Flink's client leaves an unset priority out and YARN gives the queue's default; over REST an
+    // absent priority is -1, below every default-priority application, so the default is sent.
+    priority: priority >= 0 ? priority : (input.queueDefaultPriority ?? 0),
     'max-app-attempts': decision.attempts.effective,
     resource: { memory: decision.policy.amMemoryMb, vCores: decision.policy.amVcores },
     'unmanaged-AM': false,

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { ConfigModel } from '../config/assemble.js';
 import { OPTIONS } from '../config/flink/options.js';
 import type { Entrypoint } from './am-container.js';
-import type { ProgramSpec } from './plan.js';
+import type { ProgramSpec, SessionPlanInput } from './plan.js';
 
 /** What the shipped configuration depends on besides the configuration itself. */
 export interface ShippedConfigInput {
@@ -11,6 +11,7 @@ export interface ShippedConfigInput {
   readonly detached: boolean;
   /** Of the shipped distribution: which savepoint keys it reads. @default 1.20.0 */
   readonly flinkVersion?: string;
+  readonly local?: SessionPlanInput['local'];
   readonly program?: ProgramSpec | undefined;
 }
 
@@ -77,12 +78,22 @@ export function shippedConfiguration(
   out.set(OPTIONS.haClusterId.key, clusterId);
   const target = { session: 'yarn-session', application: 'yarn-application', job: 'yarn-per-job' } as const;
   out.set('execution.target', target[input.entrypoint]);
-  // A per-job cluster in NORMAL mode waits for a client to fetch the job's result before it shuts
-  // down; this client watches YARN instead, so it never would.
-  out.set('internal.cluster.execution-mode', input.detached || input.entrypoint === 'job' ? 'DETACHED' : 'NORMAL');
+  // Flink's client: DETACHED only for a detached per-job cluster. A per-job cluster in NORMAL mode
+  // waits for a client to fetch the job's result before it shuts down; this client watches YARN
+  // instead, so it never would: per-job is always DETACHED here.
+  out.set('internal.cluster.execution-mode', input.entrypoint === 'job' ? 'DETACHED' : 'NORMAL');
+  out.set('execution.attached', String(!input.detached));
+  // The client-side paths Flink's client records. The JobManager reads the log configuration's
+  // (its file name goes into the TaskManagers' -Dlog4j.configuration); the others are informative.
+  if (input.local !== undefined) {
+    out.set('$internal.deployment.config-dir', input.local.confDir);
+    if (input.local.logConfigFile !== undefined && !out.has('$internal.yarn.log-config-file'))
+      out.set('$internal.yarn.log-config-file', input.local.logConfigFile);
+    if (input.local.distJar !== undefined && !out.has('yarn.flink-dist-jar'))
+      out.set('yarn.flink-dist-jar', `file:${input.local.distJar}`);
+  }
   const program = input.program;
   if (program !== undefined && input.entrypoint !== 'session') {
-    out.set('execution.attached', String(!input.detached));
     out.set('pipeline.jars', encodeListOption([pathToFileURL(program.jarPath).href], standardYaml));
     if (program.parallelism !== undefined) out.set('parallelism.default', String(program.parallelism));
     // What Flink's ProgramOptions.applyToConfiguration sets for every `flink run`.

@@ -2,14 +2,23 @@
  * Queue names and paths from /ws/v1/cluster/scheduler (capacity and fair schedulers nest queues
  * under `queues.queue`, or `childQueues` for the fair scheduler). Pure.
  */
-export function schedulerQueues(schedulerInfo: Record<string, unknown>): { names: Set<string>; paths: Set<string> } {
+export function schedulerQueues(schedulerInfo: Record<string, unknown>): {
+  names: Set<string>;
+  paths: Set<string>;
+  /** A queue's default application priority (Capacity Scheduler), by name and by path. */
+  defaultPriority: Map<string, number>;
+} {
   const names = new Set<string>();
   const paths = new Set<string>();
+  const defaultPriority = new Map<string, number>();
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     const q = node as Record<string, unknown>;
     if (typeof q.queueName === 'string') names.add(q.queueName);
     if (typeof q.queuePath === 'string') paths.add(q.queuePath);
+    if (typeof q.defaultPriority === 'number' && Number.isInteger(q.defaultPriority)) {
+      for (const id of [q.queueName, q.queuePath]) if (typeof id === 'string') defaultPriority.set(id, q.defaultPriority);
+    }
     for (const key of ['queues', 'childQueues']) {
       const children = q[key] as { queue?: unknown } | unknown[] | undefined;
       const list = Array.isArray(children) ? children : children?.queue;
@@ -17,5 +26,5 @@ export function schedulerQueues(schedulerInfo: Record<string, unknown>): { names
     }
   };
   visit(schedulerInfo);
-  return { names, paths };
+  return { names, paths, defaultPriority };
 }

@@ -52,8 +52,9 @@ export function readDistribution(options: {
   for (const f of libFiles) if (f !== distPath) files.push(file(`lib/${relative(lib, f)}`, f, 'ship'));
   const plugins = join(options.flinkHome, 'plugins');
   if (statOrUndefined(plugins) !== undefined) {
-    for (const f of walk(plugins))
-      if (!basename(f).startsWith('README')) files.push(file(`plugins/${relative(plugins, f)}`, f, 'ship'));
+    // All of it, README.txt too, as Flink's client ships it: without a file the JobManager finds no
+    // plugins/ directory and logs that it does not exist.
+    for (const f of walk(plugins)) files.push(file(`plugins/${relative(plugins, f)}`, f, 'ship'));
   }
   const log4j = join(options.flinkConfDir, 'log4j.properties');
   if (existsSync(log4j)) files.push(file('log4j.properties', log4j, 'ship'));

@@ -41,6 +41,8 @@ export interface PlanTarget {
   readonly hadoopVersion: string;
   readonly homeDir: string;
   readonly maximumCapability?: { memory: number; vCores: number } | undefined;
+  /** The queue's default priority, from the scheduler. */
+  readonly queueDefaultPriority?: number | undefined;
 }
 
 /** What a deployment knows before it talks to any cluster: its local files, and how to plan. */
@@ -112,6 +114,12 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     homeDir: target.homeDir,
     resources,
     maximumCapability: target.maximumCapability,
+    queueDefaultPriority: target.queueDefaultPriority,
+    local: {
+      confDir: flinkDir!.dir,
+      logConfigFile: dist.files.find((f) => f.key === 'log4j.properties')?.path,
+      distJar: dist.files.find((f) => f.role === 'dist')?.path,
+    },
     defaultName: DEFAULT_NAMES[entrypoint],
     program: program?.spec,
   });

@@ -15,6 +15,8 @@ import { SessionPlanError } from './errors.js';
 /** What the pre-flight found out, and the ZooKeeper session the later phases use. */
 export interface Preflight {
   readonly hadoopVersion: string;
+  /** The queue's default application priority, when the scheduler says (what YARN gives an application that names none). */
+  readonly queueDefaultPriority: number | undefined;
   /** With ZooKeeper HA, where this client could connect; closed by the caller. */
   readonly zookeeper: { readonly settings: ZooKeeperSettings; readonly session: ZooKeeperSession } | null;
 }
@@ -54,11 +56,11 @@ export async function preflight(
   const zookeeperHa = haMode(flink).kind === 'zookeeper';
   const quorum = flink.string(OPTIONS.zkQuorum);
   if (zookeeperHa && quorum !== undefined) await checkQuorum(context, quorum, onEvent);
-  await checkQueue(context, flink.string(OPTIONS.applicationQueue), onEvent);
-  if (!zookeeperHa) return { hadoopVersion, zookeeper: null };
+  const queueDefaultPriority = await checkQueue(context, flink.string(OPTIONS.applicationQueue), onEvent);
+  if (!zookeeperHa) return { hadoopVersion, queueDefaultPriority, zookeeper: null };
   const settings = context.zooKeeperSettings();
   const session = await checkZooKeeperRoot(context, settings, onEvent);
-  return { hadoopVersion, zookeeper: session === null ? null : { settings, session } };
+  return { hadoopVersion, queueDefaultPriority, zookeeper: session === null ? null : { settings, session } };
 }
 
 /** The properties file is written once the session runs: its directory must be there before anything is created. */
@@ -95,20 +97,24 @@ async function checkQuorum(context: ClusterContext, quorum: string, onEvent: (e:
   }
 }
 
-/** Warns (YARN decides) when the queue is not one the scheduler reports, naming the ones it has. */
+/**
+ * Warns (YARN decides) when the queue is not one the scheduler reports, naming the ones it has;
+ * returns the queue's default priority when the scheduler gives one.
+ */
 async function checkQueue(
   context: ClusterContext,
   queue: string | undefined,
   onEvent: (e: SessionEvent) => void,
-): Promise<void> {
-  if (queue === undefined) return;
-  const { names, paths } = schedulerQueues(
+): Promise<number | undefined> {
+  const { names, paths, defaultPriority } = schedulerQueues(
     await context
       .resourceManager()
       .scheduler()
       .catch(() => ({})),
   );
-  if (names.size === 0 || names.has(queue) || paths.has(queue)) return;
+  // YARN puts an application that names no queue into 'default'.
+  const priority = defaultPriority.get(queue ?? 'default');
+  if (queue === undefined || names.size === 0 || names.has(queue) || paths.has(queue)) return priority;
   onEvent({
     kind: 'diagnostic',
     diagnostic: {
@@ -118,6 +124,7 @@ async function checkQueue(
       message: `The scheduler reports no queue '${queue}' (it has ${[...names].sort().join(', ')}); YARN will probably reject the application.`,
     },
   });
+  return priority;
 }
 
 /**

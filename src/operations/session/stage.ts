@@ -63,7 +63,12 @@ export async function stage(
   const hdfs = context.webHdfs();
   const homeDir = await hdfs.homeDirectory();
   const stagingDir = stagingDirOf(homeDir, allocation.applicationId);
-  const target: PlanTarget = { ...allocation, hadoopVersion: settings.hadoopVersion, homeDir };
+  const target: PlanTarget = {
+    ...allocation,
+    hadoopVersion: settings.hadoopVersion,
+    homeDir,
+    queueDefaultPriority: pre.queueDefaultPriority,
+  };
   const decision = prepared.decide(target);
   if (decision.diagnostics.some((d) => d.severity === 'error')) throw new SessionPlanError(decision.diagnostics);
   const claimedNamespace =

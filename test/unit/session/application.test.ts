@@ -73,7 +73,7 @@ describe('application mode (flink-yarn run)', () => {
 
   it('puts the user jar on the classpath and in the ship list as Flink orders them', () => {
     const e = env(buildSessionPlan(input()));
-    expect(e._FLINK_CLASSPATH).toBe('.:WordCount.jar:lib/log4j-core-2.17.1.jar:flink-dist-1.20.1.jar:flink-conf.yaml:');
+    expect(e._FLINK_CLASSPATH).toBe(':WordCount.jar:lib/log4j-core-2.17.1.jar:flink-dist-1.20.1.jar:flink-conf.yaml:');
     expect(e._CLIENT_SHIP_FILES).toContain("'resourceKey':'WordCount.jar'");
   });
 
@@ -82,7 +82,7 @@ describe('application mode (flink-yarn run)', () => {
       buildSessionPlan(
         input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\nyarn.classpath.include-user-jar: ${value}` }),
       );
-    expect(env(with_('FIRST'))._FLINK_CLASSPATH!.startsWith('WordCount.jar:.:')).toBe(true);
+    expect(env(with_('FIRST'))._FLINK_CLASSPATH!.startsWith('WordCount.jar::')).toBe(true);
     expect(env(with_('LAST'))._FLINK_CLASSPATH!.endsWith('flink-conf.yaml:WordCount.jar:')).toBe(true);
     expect(env(with_('DISABLED'))._FLINK_CLASSPATH).not.toContain('WordCount.jar');
     expect(with_('sometimes').diagnostics.map((d) => d.code)).toContain('USER_JAR_INCLUSION_INVALID');
@@ -143,7 +143,7 @@ describe('application mode (flink-yarn run)', () => {
         resources.filter((r) => r.role !== 'user'),
         'ORDER',
       ),
-    ).toEqual(['.', 'lib/log4j-core-2.17.1.jar', 'flink-dist-1.20.1.jar', 'flink-conf.yaml']);
+    ).toEqual(['', 'lib/log4j-core-2.17.1.jar', 'flink-dist-1.20.1.jar', 'flink-conf.yaml']);
   });
 });
 

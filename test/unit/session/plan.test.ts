@@ -237,13 +237,48 @@ describe('buildSessionPlan', () => {
     });
   });
 
+  it("sends the queue's default priority when none is set: over REST an absent one is -1, below every application", () => {
+    const flink = `${HA}\njobmanager.memory.process.size: 1600m`;
+    expect(buildSessionPlan(input({ flink })).submission.priority).toBe(0);
+    expect(buildSessionPlan(input({ flink, queueDefaultPriority: 5 })).submission.priority).toBe(5);
+    // A configured priority wins, 0 included.
+    expect(
+      buildSessionPlan(input({ flink: `${flink}\nyarn.application.priority: 0`, queueDefaultPriority: 5 })).submission
+        .priority,
+    ).toBe(0);
+  });
+
+  it("records the client-side paths Flink's client ships: conf dir, log configuration (the TaskManagers' -Dlog4j), dist jar", () => {
+    const flink = `${HA}\njobmanager.memory.process.size: 1600m`;
+    const local = {
+      confDir: '/etc/flink',
+      logConfigFile: '/etc/flink/log4j.properties',
+      distJar: '/opt/flink/lib/flink-dist.jar',
+    };
+    expect(buildSessionPlan(input({ flink, local, detached: true })).shippedConfig).toMatchObject({
+      '$internal.deployment.config-dir': '/etc/flink',
+      '$internal.yarn.log-config-file': '/etc/flink/log4j.properties',
+      'yarn.flink-dist-jar': 'file:/opt/flink/lib/flink-dist.jar',
+      'execution.attached': 'false',
+      // Flink's client: NORMAL for a session, -d or not.
+      'internal.cluster.execution-mode': 'NORMAL',
+    });
+    const set = buildSessionPlan(
+      input({ flink: `${flink}\n$internal.yarn.log-config-file: /mine/log4j2.xml`, local }),
+    ).shippedConfig;
+    expect(set['$internal.yarn.log-config-file']).toBe('/mine/log4j2.xml');
+    expect(buildSessionPlan(input({ flink, local: { confDir: '/etc/flink' } })).shippedConfig).not.toHaveProperty(
+      '$internal.yarn.log-config-file',
+    );
+  });
+
   it('lays out the AM container as Flink does', () => {
     const plan = buildSessionPlan(
       input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\ncontainerized.master.env.MY_VAR: 1` }),
     );
     const e = env(plan);
     expect(e._FLINK_CLASSPATH).toBe(
-      '.:lib/hadoop-client-api-3.4.2.jar:lib/log4j-core-2.17.1.jar:flink-dist-1.20.1.jar:flink-conf.yaml:',
+      ':lib/hadoop-client-api-3.4.2.jar:lib/log4j-core-2.17.1.jar:flink-dist-1.20.1.jar:flink-conf.yaml:',
     );
     expect(e._FLINK_DIST_JAR).toBe(
       "{'resourceKey':'flink-dist-1.20.1.jar','path':'hdfs://nn:8020/user/alice/.flink/application_1_0001/flink-dist-1.20.1.jar','size':100,'modificationTime':1,'visibility':'APPLICATION','resourceType':'FILE'}",

@@ -111,8 +111,10 @@ describe('scheduler queues from a real RM', () => {
   it('lists the minicluster capacity scheduler queues', async () => {
     const { schedulerQueues } = await import('../../../src/yarn/queues.js');
     const body = JSON.parse(JSON.parse(readFileSync(join(ROOT, 'hadoop-3.4.2', 'scheduler.json'), 'utf8')).body);
-    const { names, paths } = schedulerQueues(body.scheduler.schedulerInfo);
+    const { names, paths, defaultPriority } = schedulerQueues(body.scheduler.schedulerInfo);
     expect([...names].sort()).toEqual(['default', 'root', 'second']);
     expect(paths.has('root.default')).toBe(true);
+    expect(defaultPriority.get('default')).toBe(0);
+    expect(defaultPriority.get('root.default')).toBe(0);
   });
 });
