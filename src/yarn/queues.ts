@@ -17,7 +17,8 @@ export function schedulerQueues(schedulerInfo: Record<string, unknown>): {
     if (typeof q.queueName === 'string') names.add(q.queueName);
     if (typeof q.queuePath === 'string') paths.add(q.queuePath);
     if (typeof q.defaultPriority === 'number' && Number.isInteger(q.defaultPriority)) {
-      for (const id of [q.queueName, q.queuePath]) if (typeof id === 'string') defaultPriority.set(id, q.defaultPriority);
+      for (const id of [q.queueName, q.queuePath])
+        if (typeof id === 'string') defaultPriority.set(id, q.defaultPriority);
     }
     for (const key of ['queues', 'childQueues']) {
       const children = q[key] as { queue?: unknown } | unknown[] | undefined;
