@@ -39,6 +39,8 @@ export interface AmContainerInput {
   readonly memory: JobManagerMemory;
   /** env.java.opts.all etc., already joined. */
   readonly jvmOptions: string;
+  /** yarn.container-start-command-template. @default DEFAULT_START_COMMAND_TEMPLATE */
+  readonly commandTemplate?: string | undefined;
   readonly applicationId: string;
   readonly user: string;
   /** `hdfs://.../user/<u>` */
@@ -58,6 +60,8 @@ export interface AmContainerSpec {
   readonly 'local-resources': { readonly entry: readonly { key: string; value: Record<string, unknown> }[] };
   readonly environment: { readonly entry: readonly { key: string; value: string }[] };
   readonly commands: { readonly command: string };
+  /** yarn.view.acls / yarn.modify.acls: VIEW_APP, MODIFY_APP. */
+  readonly 'application-acls'?: { readonly entry: readonly { key: string; value: string }[] };
 }
 
 /** YARN's default yarn.application.classpath (YarnConfiguration.DEFAULT_YARN_APPLICATION_CLASSPATH). */
@@ -70,6 +74,36 @@ export const DEFAULT_YARN_APPLICATION_CLASSPATH = [
   '$HADOOP_YARN_HOME/share/hadoop/yarn/*',
   '$HADOOP_YARN_HOME/share/hadoop/yarn/lib/*',
 ];
+
+/** yarn.container-start-command-template's default. */
+export const DEFAULT_START_COMMAND_TEMPLATE = '%java% %jvmmem% %jvmopts% %logging% %class% %args% %redirects%';
+
+/** Java's String.hashCode. */
+function javaHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * Flink's Utils.getStartCommand: each %name% replaced in the order a Java HashMap of these seven
+ * keys iterates (by bucket of 16, then insertion), each replacement followed by one pass that
+ * turns double spaces into single ones, then trimmed; so a custom template ends up spaced as
+ * Flink's client spaces it.
+ */
+export function startCommand(template: string, values: Readonly<Record<string, string>>): string {
+  const bucket = (k: string) => {
+    const h = javaHash(k);
+    return (h ^ (h >>> 16)) & 15;
+  };
+  const keys = Object.keys(values)
+    .map((k, i) => ({ k, i, b: bucket(k) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((x) => x.k);
+  let out = template;
+  for (const k of keys) out = out.split(`%${k}%`).join(values[k]!).split('  ').join(' ').trim();
+  return out;
+}
 
 /**
  * The AM container, exactly as Flink 1.19+'s YarnClusterDescriptor lays it out: the same local
@@ -107,18 +141,15 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
   const logging = input.hasLog4j
     ? '-Dlog.file="<LOG_DIR>/jobmanager.log" -Dlog4j.configuration=file:log4j.properties -Dlog4j.configurationFile=file:log4j.properties'
     : '';
-  const command = [
-    '$JAVA_HOME/bin/java',
-    jvmMemoryFlags(input.memory),
-    input.jvmOptions,
-    '-XX:+IgnoreUnrecognizedVMOptions',
+  const command = startCommand(input.commandTemplate ?? DEFAULT_START_COMMAND_TEMPLATE, {
+    java: '$JAVA_HOME/bin/java',
+    jvmmem: jvmMemoryFlags(input.memory),
+    jvmopts: [input.jvmOptions, '-XX:+IgnoreUnrecognizedVMOptions'].filter((o) => o.trim() !== '').join(' '),
     logging,
-    ENTRYPOINT_CLASSES[input.entrypoint],
-    memoryDynamicArgs(input.memory),
-    '1> <LOG_DIR>/jobmanager.out 2> <LOG_DIR>/jobmanager.err',
-  ]
-    .filter((part) => part.trim() !== '')
-    .join(' ');
+    class: ENTRYPOINT_CLASSES[input.entrypoint],
+    redirects: '1> <LOG_DIR>/jobmanager.out 2> <LOG_DIR>/jobmanager.err',
+    args: memoryDynamicArgs(input.memory),
+  });
   return {
     'local-resources': {
       entry: input.resources.map((r) => ({

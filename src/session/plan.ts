@@ -225,6 +225,7 @@ function deploymentFacts(input: SessionPlanInput, ctx: RuleContext, jm: Resolved
     entrypoint: input.entrypoint,
     flinkVersion: input.flinkVersion ?? '1.20.0',
     flinkMajor: flinkVersion[0],
+    acls: { view: flink.string(OPTIONS.viewAcls), modify: flink.string(OPTIONS.modifyAcls) },
   };
 }
 
@@ -241,6 +242,7 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
           resources: input.resources,
           memory: decision.memory,
           jvmOptions: javaOptions(input.config),
+          commandTemplate: flink.string(OPTIONS.containerStartCommandTemplate),
           applicationId: input.applicationId,
           user: input.user,
           clientHomeDir: `${input.defaultFs}${input.homeDir}`,
@@ -270,7 +272,7 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
     ...(validityInterval !== null ? { 'attempt-failures-validity-interval': validityInterval } : {}),
     ...(tags.length > 0 ? { 'application-tags': { tag: tags } } : {}),
     ...(nodeLabel !== undefined && policy.nodeLabels ? { 'app-node-label-expression': nodeLabel } : {}),
-    ...(containerSpec !== null ? { 'am-container-spec': containerSpec } : {}),
+    ...(containerSpec !== null ? { 'am-container-spec': withAcls(containerSpec, flink) } : {}),
   };
   // The same shape on the wire, its scalars as strings: what Hadoop 2.5.x reads.
   return policy.numbersAsStrings ? (stringifyScalars(body) as AppSubmission) : body;
@@ -308,6 +310,17 @@ function resolveJobManagerMemory(processBytes: number | undefined): ResolvedMemo
     if (!(e instanceof InvalidValueError)) throw e;
     return { processBytes, memory: null, problem: e.message };
   }
+}
+
+/** yarn.view.acls / yarn.modify.acls as the AM container's application ACLs, as Flink's Utils.setAclsFor sets them. */
+function withAcls(spec: AmContainerSpec, flink: ConfigModel['flink']): AmContainerSpec {
+  const entry = (
+    [
+      ['VIEW_APP', flink.string(OPTIONS.viewAcls)],
+      ['MODIFY_APP', flink.string(OPTIONS.modifyAcls)],
+    ] as const
+  ).flatMap(([key, value]) => (value !== undefined && value !== '' ? [{ key, value }] : []));
+  return entry.length === 0 ? spec : { ...spec, 'application-acls': { entry } };
 }
 
 function plannedProgram(input: SessionPlanInput, clusterId: string, ha: boolean): PlannedProgram | null {

@@ -101,6 +101,7 @@ export async function stage(
     cacheDir,
     perDeployment: new Set([prepared.configName]),
     digests,
+    replication: fileReplication(prepared),
     checkAborted: () => {
       if (settings.signal?.aborted === true) throw new InterruptedError();
     },
@@ -163,4 +164,15 @@ async function recordCacheEntries(
   await hdfs.upload(Buffer.from(entries.map((e) => `${e}\n`).join('')), `${stagingDir}/${CACHE_ENTRIES_FILE}`, {
     overwrite: true,
   });
+}
+
+/** yarn.file-replication when positive, as Flink's client reads it (-1, the default: the cluster's). */
+function fileReplication(prepared: PreparedDeployment): number | undefined {
+  let n: number | undefined;
+  try {
+    n = prepared.config.flink.integer(OPTIONS.fileReplication);
+  } catch {
+    n = undefined;
+  }
+  return n !== undefined && n > 0 ? n : undefined;
 }

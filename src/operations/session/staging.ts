@@ -32,6 +32,8 @@ export interface StageOptions {
   readonly perDeployment: ReadonlySet<string>;
   readonly digests?: DigestMemo;
   readonly checkAborted?: () => void;
+  /** yarn.file-replication: the uploads' replication factor. @default the cluster's dfs.replication */
+  readonly replication?: number | undefined;
 }
 
 export interface StageResult {
@@ -54,10 +56,11 @@ export async function stageFiles(files: readonly StageFile[], options: StageOpti
   let reusedFiles = 0;
   let reusedBytes = 0;
   const digests = options.digests ?? new DigestMemo(null);
+  const replication = options.replication !== undefined ? { replication: options.replication } : {};
   const stageOne = async (f: StageFile): Promise<StagedResource> => {
     options.checkAborted?.();
     if (options.cacheDir === null || options.perDeployment.has(f.key)) {
-      const status = await hdfs.upload(f.path, `${options.appDir}/${f.key}`, { overwrite: true });
+      const status = await hdfs.upload(f.path, `${options.appDir}/${f.key}`, { overwrite: true, ...replication });
       uploadedBytes += status.length;
       return resource(f, `${defaultFs}${options.appDir}/${f.key}`, status, 'APPLICATION');
     }
@@ -73,7 +76,7 @@ export async function stageFiles(files: readonly StageFile[], options: StageOpti
       const partial = `${options.cacheDir}/${digest}/.${randomBytes(6).toString('hex')}.partial`;
       await hdfs.mkdirs(`${options.cacheDir}/${digest}`, '700');
       try {
-        const written = await hdfs.upload(f.path, partial, { overwrite: true });
+        const written = await hdfs.upload(f.path, partial, { overwrite: true, ...replication });
         uploadedBytes += written.length;
         if (!(await hdfs.rename(partial, target))) await hdfs.delete(partial, false);
       } catch (e) {

@@ -39,6 +39,8 @@ export interface DeploymentFacts {
   /** Of the shipped distribution. */
   readonly flinkVersion: string;
   readonly flinkMajor: number;
+  /** yarn.view.acls and yarn.modify.acls, as written. */
+  readonly acls: { readonly view: string | undefined; readonly modify: string | undefined };
 }
 
 /** One named deployment check: facts in, findings out; never throws, no I/O. */
@@ -196,6 +198,26 @@ export const perJobEntrypointAvailable: DeploymentRule = (f) =>
       ),
   );
 
+/** Flink's client refuses an ACL that mixes the wildcard with names (Utils.validateAclString). */
+export const aclWildcardAlone: DeploymentRule = (f) =>
+  (
+    [
+      [OPTIONS.viewAcls.key, f.acls.view],
+      [OPTIONS.modifyAcls.key, f.acls.modify],
+    ] as const
+  ).flatMap(([key, acl]) =>
+    acl !== undefined && acl.includes('*') && acl !== '*'
+      ? [
+          diagnostic(
+            'error',
+            'ACL_WILDCARD_MIXED',
+            `${key} is '${acl}': Flink's client refuses a '*' next to other entries. Use '*' alone (everyone), or list users and groups ("user1,user2 group1").`,
+            { key },
+          ),
+        ]
+      : [],
+  );
+
 /** Every deployment rule, by name. Order does not matter: the plan sorts its findings. */
 export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   hadoopVersionKnown,
@@ -212,6 +234,7 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   priorityHonoured,
   userJarInclusionKnown,
   perJobEntrypointAvailable,
+  aclWildcardAlone,
 ];
 
 export function checkDeployment(facts: DeploymentFacts, rules = DEPLOYMENT_RULES): Diagnostic[] {

@@ -79,6 +79,20 @@ describe('deploySession: the pipeline with fake transports', () => {
     expect(existsSync(install.propertiesDir)).toBe(false);
   });
 
+  it("uploads with yarn.file-replication, and submits the default queue's default priority", async () => {
+    const { cluster, deploy } = setup({ ...BASE_CONF, 'yarn.file-replication': '2' });
+    cluster.defaultPriority = 4;
+    await deploy();
+    expect(cluster.creates.length).toBeGreaterThan(0);
+    for (const url of cluster.creates) expect(new URL(url).searchParams.get('replication')).toBe('2');
+    expect(cluster.submitted?.priority).toBe(4);
+    // Unset (-1): the cluster's own replication.
+    const plain = setup();
+    await plain.deploy();
+    for (const url of plain.cluster.creates) expect(new URL(url).searchParams.has('replication')).toBe(false);
+    expect(plain.cluster.submitted?.priority).toBe(0);
+  });
+
   it('pre-flight: a plan error stops the deploy before any application exists', async () => {
     const { cluster, cleanups, deploy } = setup({});
     await expect(deploy()).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

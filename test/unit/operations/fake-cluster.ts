@@ -30,6 +30,10 @@ export class FakeCluster implements HttpTransport {
   readonly files = new Map<string, number>();
   readonly dirs = new Set<string>();
   submitted: Record<string, unknown> | null = null;
+  /** The NameNode CREATE requests' URLs (replication and the like are query parameters). */
+  readonly creates: string[] = [];
+  /** The default queue's default priority the scheduler reports, if any. */
+  defaultPriority: number | undefined = undefined;
   /** What GET app answers, one state per look; the last one repeats. */
   states: YarnAppState[] = ['ACCEPTED', 'RUNNING'];
   state: YarnAppState | 'NEW' = 'NEW';
@@ -76,7 +80,16 @@ export class FakeCluster implements HttpTransport {
         }),
       );
     if (path === '/ws/v1/cluster/scheduler')
-      return this.step('scheduler', () => json({ scheduler: { schedulerInfo: {} } }));
+      return this.step('scheduler', () =>
+        json({
+          scheduler: {
+            schedulerInfo:
+              this.defaultPriority === undefined
+                ? {}
+                : { queues: { queue: [{ queueName: 'default', defaultPriority: this.defaultPriority }] } },
+          },
+        }),
+      );
     if (path === '/ws/v1/cluster/apps/new-application')
       return this.step('new-application', () =>
         json({ 'application-id': 'application_1_0001', 'maximum-resource-capability': { memory: 8192, vCores: 4 } }),
@@ -116,6 +129,7 @@ export class FakeCluster implements HttpTransport {
         this.dirs.add(path);
         return json({ boolean: true });
       case 'CREATE':
+        this.creates.push(url.href);
         return {
           status: 307,
           headers: { location: `http://dn:9864/webhdfs/v1${url.pathname.slice('/webhdfs/v1'.length)}?op=CREATE` },

@@ -272,6 +272,47 @@ describe('buildSessionPlan', () => {
     );
   });
 
+  it("sets yarn.view.acls / yarn.modify.acls as the AM container's application ACLs, and refuses a mixed wildcard", () => {
+    const flink = `${HA}\njobmanager.memory.process.size: 1600m`;
+    const spec = (extra: string) =>
+      buildSessionPlan(input({ flink: `${flink}\n${extra}` })).submission['am-container-spec'] as {
+        'application-acls'?: unknown;
+      };
+    expect(spec('yarn.view.acls: alice,bob ops\nyarn.modify.acls: *')['application-acls']).toEqual({
+      entry: [
+        { key: 'VIEW_APP', value: 'alice,bob ops' },
+        { key: 'MODIFY_APP', value: '*' },
+      ],
+    });
+    expect(spec('yarn.view.acls: alice')['application-acls']).toEqual({ entry: [{ key: 'VIEW_APP', value: 'alice' }] });
+    expect(spec('')).not.toHaveProperty('application-acls');
+    const mixed = buildSessionPlan(input({ flink: `${flink}\nyarn.modify.acls: alice,*` }));
+    expect(mixed.diagnostics.find((d) => d.code === 'ACL_WILDCARD_MIXED')).toMatchObject({
+      severity: 'error',
+      key: 'yarn.modify.acls',
+    });
+  });
+
+  it('builds the AM command from yarn.container-start-command-template, spaced as Flink spaces it', () => {
+    const flink = `${HA}\njobmanager.memory.process.size: 1600m`;
+    const command = (extra = '') =>
+      (
+        buildSessionPlan(input({ flink: `${flink}\n${extra}` })).submission['am-container-spec'] as {
+          commands: { command: string };
+        }
+      ).commands.command;
+    const standard = command();
+    expect(
+      command('yarn.container-start-command-template: %java% %jvmmem% %jvmopts% %logging% %class% %args% %redirects%'),
+    ).toBe(standard);
+    const custom = command('yarn.container-start-command-template: nice -n 5  %java% %jvmopts% %class% %redirects%');
+    expect(custom.startsWith('nice -n 5 $JAVA_HOME/bin/java ')).toBe(true);
+    expect(custom).toContain(
+      'org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint 1> <LOG_DIR>/jobmanager.out',
+    );
+    expect(custom).not.toContain('-Xmx');
+  });
+
   it('lays out the AM container as Flink does', () => {
     const plan = buildSessionPlan(
       input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\ncontainerized.master.env.MY_VAR: 1` }),
