@@ -169,7 +169,8 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
  */
 export function classpath(resources: readonly StagedResource[], inclusion: UserJarInclusion): string[] {
   const of = (role: StagedResource['role']) => resources.filter((r) => r.role === role).map((r) => r.key);
-  const user = of('user').sort();
+  // The user jar and usrlib/'s files: jars by key, other files by their directory, as Flink lists them.
+  const user = classpathEntries(resources.filter((r) => r.role === 'user'));
   return [
     ...(inclusion === 'FIRST' ? user : []),
     ...[...classpathEntries(resources.filter((r) => r.role === 'ship')), ...(inclusion === 'ORDER' ? user : [])].sort(),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -51,7 +51,7 @@ async function launched(id: string) {
   return { ...readLaunchContext(launchScript(cluster.stateDir, container)), app: await appFields(id) };
 }
 
-async function deployBoth(name: string, extra: readonly string[]) {
+async function deployBoth(name: string, extra: readonly string[], flinkHome = cluster.flinkHome) {
   const conf = await writeBenchConfDir(
     ROOT,
     cluster,
@@ -66,7 +66,7 @@ async function deployBoth(name: string, extra: readonly string[]) {
       '--yarn-conf-dir',
       cluster.confDir,
       '--flink-home',
-      cluster.flinkHome,
+      flinkHome,
       '-d',
       '-nm',
       `fidelity-${name}-us`,
@@ -81,7 +81,7 @@ async function deployBoth(name: string, extra: readonly string[]) {
   const oursId = (JSON.parse(ours.stdout) as { applicationId: string }).applicationId;
   started.push(oursId);
 
-  const flink = flinkClientCommand({ root: ROOT, cluster, conf, log: () => undefined });
+  const flink = flinkClientCommand({ root: ROOT, cluster: { ...cluster, flinkHome }, conf, log: () => undefined });
   const theirs = spawnSync(flink.command, [...flink.args, '-d', '-nm', `fidelity-${name}-fl`], {
     env: flink.env,
     encoding: 'utf8',
@@ -100,23 +100,64 @@ async function deployBoth(name: string, extra: readonly string[]) {
 
 const show = (d: Difference) => `${d.aspect} ${d.key}: ours ${d.ours ?? '(none)'} | Flink's ${d.flink ?? '(none)'}`;
 
+/** Runs one case: every difference must be on the allow-list; the reasons are printed. */
+function check(ours: Launched, flink: Launched, norm: (v: string) => string, name: string): void {
+  const differences = compare(ours, flink, norm);
+  const { explained, unexplained } = explain(differences, ALLOWED);
+  const byReason = new Map<string, string[]>();
+  for (const { difference, reason } of explained)
+    byReason.set(reason, [...(byReason.get(reason) ?? []), `${difference.aspect} ${difference.key}`]);
+  process.stderr.write(
+    `[fidelity] ${name}: ${differences.length} differences, ${explained.length} on the allow-list:\n${[...byReason]
+      .map(([reason, keys]) => `  ${keys.join(', ')}\n    because ${reason}`)
+      .join('\n')}\n`,
+  );
+  expect(unexplained.map(show)).toEqual([]);
+}
+
+type Launched = Awaited<ReturnType<typeof launched>>;
+
+/** A Flink home of symbolic links to the cluster's distribution, plus a usrlib/ with one jar. */
+function homeWithUsrlib(): string {
+  const home = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-home-'));
+  for (const dir of ['lib', 'plugins', 'conf', 'examples']) {
+    if (existsSync(join(cluster.flinkHome, dir))) symlinkSync(join(cluster.flinkHome, dir), join(home, dir));
+  }
+  mkdirSync(join(home, 'usrlib'));
+  copyFileSync(join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar'), join(home, 'usrlib', 'udfs.jar'));
+  return home;
+}
+
 describe("fidelity: what the AM and the RM get from us and from Flink's own client", () => {
   it('an HA session: every difference is on the allow-list with its reason', async () => {
     const { ours, flink, norm } = await deployBoth('ha-session', []);
-    const differences = compare(ours, flink, norm);
-    const { explained, unexplained } = explain(differences, ALLOWED);
-    const byReason = new Map<string, string[]>();
-    for (const { difference, reason } of explained)
-      byReason.set(reason, [...(byReason.get(reason) ?? []), `${difference.aspect} ${difference.key}`]);
-    process.stderr.write(
-      `[fidelity] ${differences.length} differences, ${explained.length} on the allow-list:\n${[...byReason]
-        .map(([reason, keys]) => `  ${keys.join(', ')}\n    because ${reason}`)
-        .join('\n')}\n`,
-    );
-    expect(unexplained.map(show)).toEqual([]);
+    check(ours, flink, norm, 'ha-session');
     // The harness sees what it must: the same jars, the same entrypoint.
     expect(Object.keys(ours.resources)).toContain('flink-conf.yaml');
     expect(ours.command.join(' ')).toContain('org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint');
     expect(flink.command.join(' ')).toContain('org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint');
+  });
+
+  it('a session with usrlib/, ship files, tags, priority, ACLs, a start-command template and user jars first', async () => {
+    const ship = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-ship-'));
+    writeFileSync(join(ship, 'lookup.csv'), 'a,1\nb,2\n');
+    const { ours, flink, norm } = await deployBoth(
+      'options',
+      [
+        'yarn.tags: team-a,nightly',
+        'yarn.application.priority: 2',
+        'yarn.view.acls: *',
+        'yarn.container-start-command-template: %java% %jvmopts% %jvmmem% %logging% %class% %args% %redirects%',
+        'yarn.classpath.include-user-jar: FIRST',
+        `yarn.ship-files: ${ship}`,
+      ],
+      homeWithUsrlib(),
+    );
+    check(ours, flink, norm, 'options');
+    expect(Object.keys(ours.resources)).toContain('usrlib/udfs.jar');
+    expect(ours.environment._FLINK_CLASSPATH?.startsWith('usrlib/udfs.jar:')).toBe(true);
+    // The minicluster's yarn.cluster.max-application-priority is 0: YARN caps both at 0.
+    expect(ours.app.priority).toBe('0');
+    expect(String(JSON.parse(ours.app.applicationTags!)).split(',').sort()).toEqual(['nightly', 'team-a']);
   });
 });

@@ -17,7 +17,8 @@ export interface LocalFile {
   readonly key: string;
   readonly path: string;
   readonly size: number;
-  readonly role: 'dist' | 'ship';
+  /** `user`: usrlib/, on the classpath as the user jar is (yarn.classpath.include-user-jar). */
+  readonly role: 'dist' | 'ship' | 'user';
 }
 
 export interface FlinkDistribution {
@@ -29,7 +30,7 @@ export interface FlinkDistribution {
 
 /**
  * Lists what a session ships from a Flink distribution, as Flink's client does: the dist jar,
- * every file of lib/ and plugins/, the log configuration, and the user's ship files.
+ * every file of lib/, plugins/ and usrlib/, the log configuration, and the user's ship files.
  */
 export function readDistribution(options: {
   flinkHome: string;
@@ -56,7 +57,12 @@ export function readDistribution(options: {
     // plugins/ directory and logs that it does not exist.
     for (const f of walk(plugins)) files.push(file(`plugins/${relative(plugins, f)}`, f, 'ship'));
   }
-  const log4j = join(options.flinkConfDir, 'log4j.properties');
+  // The distribution's usrlib/ goes with every cluster, its jars loaded as the user jar is.
+  const usrlib = join(options.flinkHome, 'usrlib');
+  if (statOrUndefined(usrlib)?.isDirectory() === true) {
+    for (const f of walk(usrlib)) files.push(file(`usrlib/${relative(usrlib, f)}`, f, 'user'));
+  }
+    const log4j = join(options.flinkConfDir, 'log4j.properties');
   if (existsSync(log4j)) files.push(file('log4j.properties', log4j, 'ship'));
   for (const s of options.shipFiles ?? []) {
     if (!existsSync(s)) throw new UsageError(`Ship file ${s} (-t / yarn.ship-files) does not exist.`);
@@ -76,7 +82,7 @@ function flinkVersion(home: string, distPath: string): string {
   return stats?.isFile() === true && stats.size < 4096 ? readFileSync(versionFile, 'utf8').trim() : 'unknown';
 }
 
-function file(key: string, path: string, role: 'dist' | 'ship'): LocalFile {
+function file(key: string, path: string, role: LocalFile['role']): LocalFile {
   const stats = statChecked(path);
   if (!stats.isFile()) {
     throw new UsageError(

@@ -9,21 +9,37 @@ export interface Allowed {
   readonly aspect: Difference['aspect'];
   readonly key: RegExp;
   readonly reason: string;
+  /** A test of the values too, where the key alone would allow too much. */
+  readonly when?: (difference: Difference) => boolean;
   readonly open?: true;
 }
 
 const REUSE =
-  'content-addressed reuse (README): each jar and file of the distribution is stored once on HDFS under its SHA-256 (<home>/.flink-yarn/cache) and registered from there as PRIVATE, so the NodeManager keeps its localized copy across applications; Flink uploads them per application (APPLICATION). --no-reuse-uploads does as Flink does.';
+  'content-addressed reuse (README): each file but the configuration is stored once on HDFS under its SHA-256 (<home>/.flink-yarn/cache) and registered from there as PRIVATE, so the NodeManager keeps its localized copy across applications; Flink uploads it per application (APPLICATION). --no-reuse-uploads does as Flink does.';
+
+/** The same resource, but PRIVATE from the cache where Flink's is APPLICATION from the application's directory. */
+const reused = (d: Difference): boolean => {
+  const visibility = /^(PRIVATE|APPLICATION) (.*)$/;
+  const [, ours, oursRest] = visibility.exec(d.ours ?? '') ?? [];
+  const [, flink, flinkRest] = visibility.exec(d.flink ?? '') ?? [];
+  return ours === 'PRIVATE' && flink === 'APPLICATION' && oursRest === flinkRest;
+};
+const fromCache = (d: Difference): boolean =>
+  /\/\.flink-yarn\/cache\/[0-9a-f]{64}\//.test(d.ours ?? '') && /\/\.flink\/APP\//.test(d.flink ?? '');
+const CONFIG = /(^|\[)(flink-conf|config)\.yaml(\]|$)/;
 
 export const ALLOWED: readonly Allowed[] = [
+  { aspect: 'resource', key: /^(?!(flink-conf|config)\.yaml$)/, when: reused, reason: REUSE },
   {
-    aspect: 'resource',
-    key: /^(flink-dist[^/]*\.jar|lib\/.+|plugins\/.+|log4j\.properties|logback\.xml)$/,
-    reason: REUSE,
+    aspect: 'environment',
+    key: /^(_CLIENT_SHIP_FILES|_FLINK_DIST_JAR)\[.+\]$/,
+    when: (d) => !CONFIG.test(d.key) && reused(d),
+    reason: `the TaskManagers get the same resources: ${REUSE}`,
   },
   {
     aspect: 'environment',
-    key: /^(_CLIENT_SHIP_FILES|_FLINK_DIST_JAR)\[(flink-dist[^/]*\.jar|lib\/.+|plugins\/.+|log4j\.properties|logback\.xml)\](\.path)?$/,
+    key: /^(_CLIENT_SHIP_FILES|_FLINK_DIST_JAR)\[.+\]\.path$/,
+    when: (d) => !CONFIG.test(d.key) && fromCache(d),
     reason: `the TaskManagers get the same resources: ${REUSE}`,
   },
   {
@@ -50,7 +66,9 @@ export function explain(
   const explained: { difference: Difference; reason: string }[] = [];
   const unexplained: Difference[] = [];
   for (const difference of differences) {
-    const rule = allowed.find((a) => a.aspect === difference.aspect && a.key.test(difference.key));
+    const rule = allowed.find(
+      (a) => a.aspect === difference.aspect && a.key.test(difference.key) && (a.when?.(difference) ?? true),
+    );
     if (rule === undefined) unexplained.push(difference);
     else explained.push({ difference, reason: `${rule.open === true ? '(open, issue 14) ' : ''}${rule.reason}` });
   }

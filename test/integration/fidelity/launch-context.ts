@@ -53,7 +53,7 @@ export function readLaunchContext(script: string): LaunchContext {
   const environment: Record<string, string> = {};
   const resources: Record<string, LocalResource> = {};
   let command: string[] = [];
-  let configFile: string | undefined;
+  let configFile: { key: string; path: string } | undefined;
   for (const line of text.split('\n')) {
     const exported = /^export (\w+)="(.*)"$/.exec(line);
     if (exported) {
@@ -69,7 +69,7 @@ export function readLaunchContext(script: string): LaunchContext {
         directory: statSync(target).isDirectory(),
         size: sizeOf(target),
       };
-      if (key === 'flink-conf.yaml' || key === 'config.yaml') configFile = target;
+      if (key === 'flink-conf.yaml' || key === 'config.yaml') configFile = { key, path: target };
       continue;
     }
     const exec = /^exec \/bin\/bash -c "(.*)"$/.exec(line);
@@ -80,10 +80,23 @@ export function readLaunchContext(script: string): LaunchContext {
         .filter((w) => w !== '');
   }
   if (configFile === undefined) throw new Error(`${script} links no flink-conf.yaml or config.yaml`);
-  return { environment, resources, command, configuration: flatConfiguration(readFileSync(configFile, 'utf8')) };
+  const shipped = readFileSync(configFile.path, 'utf8');
+  const configuration = configFile.key === 'config.yaml' ? flatConfiguration(shipped) : legacyConfiguration(shipped);
+  return { environment, resources, command, configuration };
 }
 
-/** A shipped configuration as flat keys: both files are YAML maps once read (nested in config.yaml). */
+/** flink-conf.yaml by Flink's own line rules (it is not YAML): `key: value`, split at the first ': '. */
+function legacyConfiguration(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.split('#')[0]!.trim();
+    const at = line.indexOf(': ');
+    if (at > 0) out[line.slice(0, at).trim()] = line.slice(at + 2).trim();
+  }
+  return out;
+}
+
+/** config.yaml (Flink 2.x) as flat keys: a YAML map, nested or flat. */
 function flatConfiguration(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (value: unknown, prefix: string): void => {
