@@ -109,7 +109,14 @@ export const DEPLOYMENT = {
     describe: 'YARN application type (default "Apache Flink")',
     flink: { key: 'yarn.application.type' },
   },
-  ship: { name: 'ship', alias: 't', type: 'string', array: true, describe: 'ship a file or directory to the cluster' },
+  ship: {
+    name: 'ship',
+    alias: 't',
+    type: 'string',
+    array: true,
+    describe: 'ship a file or directory to the cluster (replaces yarn.ship-files)',
+    flink: { key: 'yarn.ship-files', value: (files: readonly string[]) => files.join(';') },
+  },
   jar: { name: 'jar', alias: 'j', type: 'string', describe: "path to Flink's dist jar" },
   zookeeperNamespace: {
     name: 'zookeeperNamespace',

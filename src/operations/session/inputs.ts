@@ -72,7 +72,11 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const flinkHome = options.flinkHome ?? env.FLINK_HOME;
   if (flinkHome === undefined)
     throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
-  const shipFiles = [...(options.shipFiles ?? []), ...parseList(config.flink.string(OPTIONS.shipFiles) ?? '', /[;,]/)];
+  // -t replaces yarn.ship-files, as in Flink's CLI; the option is a list, separated by ';'.
+  const shipFiles =
+    (options.shipFiles ?? []).length > 0
+      ? [...(options.shipFiles ?? [])]
+      : parseList(config.flink.string(OPTIONS.shipFiles) ?? '', /;/);
   const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir!.dir, distJar: options.distJar, shipFiles });
   const entrypoint: Entrypoint =
     options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';

@@ -93,6 +93,20 @@ describe('deploySession: the pipeline with fake transports', () => {
     expect(plain.cluster.submitted?.priority).toBe(0);
   });
 
+  it("-t replaces yarn.ship-files (Flink's CLI), and yarn.ship-files is split at ';' only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-ship-'));
+    for (const name of ['a,1.txt', 'b.txt', 'c.txt']) writeFileSync(join(dir, name), name);
+    const fromConf = setup({ ...BASE_CONF, 'yarn.ship-files': `${join(dir, 'a,1.txt')};${join(dir, 'b.txt')}` });
+    await fromConf.deploy();
+    const keys = (c: FakeCluster) => [...c.files.keys()].map((k) => k.slice(k.lastIndexOf('/') + 1));
+    expect(keys(fromConf.cluster)).toEqual(expect.arrayContaining(['a,1.txt', 'b.txt']));
+    const flag = setup({ ...BASE_CONF, 'yarn.ship-files': join(dir, 'b.txt') }, { shipFiles: [join(dir, 'c.txt')] });
+    await flag.deploy();
+    expect(keys(flag.cluster)).toContain('c.txt');
+    expect(keys(flag.cluster)).not.toContain('b.txt');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('pre-flight: a plan error stops the deploy before any application exists', async () => {
     const { cluster, cleanups, deploy } = setup({});
     await expect(deploy()).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
