@@ -62,7 +62,7 @@ export function readDistribution(options: {
   if (statOrUndefined(usrlib)?.isDirectory() === true) {
     for (const f of walk(usrlib)) files.push(file(`usrlib/${relative(usrlib, f)}`, f, 'user'));
   }
-    const log4j = join(options.flinkConfDir, 'log4j.properties');
+  const log4j = join(options.flinkConfDir, 'log4j.properties');
   if (existsSync(log4j)) files.push(file('log4j.properties', log4j, 'ship'));
   for (const s of options.shipFiles ?? []) {
     if (!existsSync(s)) throw new UsageError(`Ship file ${s} (-t / yarn.ship-files) does not exist.`);
