@@ -50,7 +50,7 @@ export function readDistribution(options: {
     throw new UsageError(`No flink-dist jar in ${lib}; pass -j with the path of Flink's dist jar.`);
   }
   const files: LocalFile[] = [file(basename(distPath), distPath, 'dist')];
-  for (const f of libFiles) if (f !== distPath) files.push(file(`lib/${relative(lib, f)}`, f, 'ship'));
+  for (const f of libFiles) files.push(file(`lib/${relative(lib, f)}`, f, 'ship'));
   const plugins = join(options.flinkHome, 'plugins');
   if (statOrUndefined(plugins) !== undefined) {
     // All of it, README.txt too, as Flink's client ships it: without a file the JobManager finds no
@@ -70,7 +70,13 @@ export function readDistribution(options: {
       for (const f of walk(s)) files.push(file(`${basename(s)}/${relative(s, f)}`, f, 'ship'));
     else files.push(file(basename(s), s, 'ship'));
   }
-  return { home: options.flinkHome, version: flinkVersion(options.flinkHome, distPath), files };
+  // Flink's uploader ships no other flink-dist*.jar (from lib/ or anywhere): the dist goes once, as the dist.
+  const shipped = files.filter((f, i) => i === 0 || !isFlinkDistJar(basename(f.key)));
+  return { home: options.flinkHome, version: flinkVersion(options.flinkHome, distPath), files: shipped };
+}
+
+function isFlinkDistJar(name: string): boolean {
+  return name.startsWith('flink-dist') && name.endsWith('jar');
 }
 
 function flinkVersion(home: string, distPath: string): string {

@@ -77,7 +77,11 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     (options.shipFiles ?? []).length > 0
       ? [...(options.shipFiles ?? [])]
       : parseList(config.flink.string(OPTIONS.shipFiles) ?? '', /;/);
-  const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir!.dir, distJar: options.distJar, shipFiles });
+  // -j, else yarn.flink-dist-jar (a local path, file: URIs too), else lib/flink-dist*.jar.
+  const configuredDist = config.flink.string(OPTIONS.flinkDistJar)?.replace(/^file:(\/\/)?/, '');
+  const distJar =
+    options.distJar ?? (configuredDist !== undefined && configuredDist !== '' ? configuredDist : undefined);
+  const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir!.dir, distJar, shipFiles });
   const entrypoint: Entrypoint =
     options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';
   const program = options.program === undefined ? undefined : programFiles(options.program, cwd, config);

@@ -33,6 +33,31 @@ function refused(h: { home: string; conf: string }): UsageError {
   throw new Error('expected a UsageError');
 }
 
+describe("what Flink's client ships from a distribution", () => {
+  it('ships plugins/README.txt and usrlib/ (as user files), and no second flink-dist*.jar', () => {
+    const h = home();
+    writeFileSync(join(h.home, 'plugins', 'README.txt'), 'plugins go in subdirectories');
+    mkdirSync(join(h.home, 'usrlib', 'more'), { recursive: true });
+    writeFileSync(join(h.home, 'usrlib', 'udf.jar'), 'jar');
+    writeFileSync(join(h.home, 'usrlib', 'more', 'lookup.csv'), 'a,1');
+    const other = join(root, `other-dist-${count}.jar`);
+    const otherKey = `other-dist-${count}.jar`;
+    writeFileSync(other, 'jar');
+    const dist = readDistribution({ flinkHome: h.home, flinkConfDir: h.conf, distJar: other });
+    const byKey = Object.fromEntries(dist.files.map((f) => [f.key, f.role]));
+    expect(byKey).toMatchObject({
+      [otherKey]: 'dist',
+      'plugins/README.txt': 'ship',
+      'plugins/metrics/m.jar': 'ship',
+      'usrlib/udf.jar': 'user',
+      'usrlib/more/lookup.csv': 'user',
+    });
+    // -j names another dist jar: lib/flink-dist-*.jar is not shipped besides it (Flink skips flink-dist*.jar).
+    expect(Object.keys(byKey)).not.toContain('lib/flink-dist-1.20.1.jar');
+    expect(dist.files.filter((f) => f.role === 'dist')).toHaveLength(1);
+  });
+});
+
 describe('reading a Flink distribution', () => {
   it('lists lib/ and plugins/, following a link to a sibling directory', () => {
     const h = home();
