@@ -1,6 +1,6 @@
 import type { ConfigModel } from '../config/assemble.js';
 import { OPTIONS } from '../config/flink/options.js';
-import { MIB } from '../config/values/memory.js';
+import { MIB, parseMemorySize } from '../config/values/memory.js';
 import { parseList } from '../config/values/lists.js';
 import { maskDiagnostic } from '../config/secrets.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
@@ -226,6 +226,11 @@ function deploymentFacts(input: SessionPlanInput, ctx: RuleContext, jm: Resolved
     flinkVersion: input.flinkVersion ?? '1.20.0',
     flinkMajor: flinkVersion[0],
     acls: { view: flink.string(OPTIONS.viewAcls), modify: flink.string(OPTIONS.modifyAcls) },
+    taskManager: taskManagerMemory(flink),
+    taskManagerVcores: (() => {
+      const configured = safe(() => flink.integer(OPTIONS.containerVcores)) ?? -1;
+      return configured > 0 ? configured : (safe(() => flink.integer(OPTIONS.taskSlots)) ?? 1);
+    })(),
   };
 }
 
@@ -310,6 +315,22 @@ function resolveJobManagerMemory(processBytes: number | undefined): ResolvedMemo
     if (!(e instanceof InvalidValueError)) throw e;
     return { processBytes, memory: null, problem: e.message };
   }
+}
+
+/** The ways Flink's TaskExecutorProcessUtils accepts a TaskManager's memory, and its process size when given. */
+function taskManagerMemory(flink: ConfigModel['flink']): DeploymentFacts['taskManager'] {
+  const set = (o: (typeof OPTIONS)[keyof typeof OPTIONS]) => (flink.string(o) ?? '').trim() !== '';
+  // A legacy taskmanager.heap.size stands for the process size, as Flink's client maps it.
+  const process = flink.string(OPTIONS.taskManagerProcessSize) ?? flink.string(OPTIONS.taskManagerLegacyHeap);
+  const processBytes = process === undefined ? undefined : safe(() => parseMemorySize(process));
+  return {
+    memoryConfigured:
+      set(OPTIONS.taskManagerProcessSize) ||
+      set(OPTIONS.taskManagerLegacyHeap) ||
+      set(OPTIONS.taskManagerFlinkSize) ||
+      (set(OPTIONS.taskManagerTaskHeap) && set(OPTIONS.taskManagerManaged)),
+    processBytes,
+  };
 }
 
 /** yarn.view.acls / yarn.modify.acls as the AM container's application ACLs, as Flink's Utils.setAclsFor sets them. */

@@ -23,6 +23,7 @@ writeFileSync(
     'high-availability.zookeeper.quorum: localhost:2181',
     'high-availability.storageDir: hdfs:///flink/recovery',
     'jobmanager.memory.process.size: 1600m',
+    'taskmanager.memory.process.size: 1728m',
     'env.java.opts.all: -Dpassword=conf-jvm-s3cr3t -Djavax.net.ssl.keyStorePassword=conf-keystore-s3cr3t',
     'containerized.master.env.DB_PASSWORD: conf-env-s3cr3t',
     'containerized.taskmanager.env.API_TOKEN: conf-tm-token-s3cr3t',

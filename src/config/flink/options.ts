@@ -88,6 +88,11 @@ export const OPTIONS = {
   fileReplication: intOption('yarn.file-replication', [], '-1'),
   jobManagerProcessSize: option('jobmanager.memory.process.size'),
   taskManagerProcessSize: option('taskmanager.memory.process.size'),
+  taskManagerFlinkSize: option('taskmanager.memory.flink.size'),
+  taskManagerTaskHeap: option('taskmanager.memory.task.heap.size'),
+  taskManagerManaged: option('taskmanager.memory.managed.size'),
+  taskManagerLegacyHeap: option('taskmanager.heap.size'),
+  containerVcores: intOption('yarn.containers.vcores', [], '-1'),
   taskSlots: intOption('taskmanager.numberOfTaskSlots', [], '1'),
   defaultScheme: option('fs.default-scheme'),
 } as const satisfies Record<string, FlinkOption>;

@@ -39,6 +39,13 @@ export interface DeploymentFacts {
   /** Of the shipped distribution. */
   readonly flinkVersion: string;
   readonly flinkMajor: number;
+  /**
+   * The TaskManager as Flink's client sizes it: whether its memory is configured the ways Flink
+   * accepts, and its process size in bytes when set directly.
+   */
+  readonly taskManager: { readonly memoryConfigured: boolean; readonly processBytes: number | undefined };
+  /** yarn.containers.vcores, else the slots per TaskManager. */
+  readonly taskManagerVcores: number;
   /** yarn.view.acls and yarn.modify.acls, as written. */
   readonly acls: { readonly view: string | undefined; readonly modify: string | undefined };
 }
@@ -198,6 +205,41 @@ export const perJobEntrypointAvailable: DeploymentRule = (f) =>
       ),
   );
 
+/** Flink's client computes the TaskManager's process spec before deploying, and refuses without one. */
+export const taskManagerMemoryConfigured: DeploymentRule = (f) =>
+  one(
+    !f.taskManager.memoryConfigured &&
+      diagnostic(
+        'error',
+        'TM_MEMORY_UNSET',
+        "The TaskManagers' memory is not configured, so Flink's client would refuse to deploy: set taskmanager.memory.process.size (or -tm), or taskmanager.memory.flink.size, or both taskmanager.memory.task.heap.size and taskmanager.memory.managed.size.",
+        { key: OPTIONS.taskManagerProcessSize.key },
+      ),
+  );
+
+export const taskManagerWithinMaximum: DeploymentRule = (f) =>
+  one(
+    f.taskManager.processBytes !== undefined &&
+      Math.ceil(f.taskManager.processBytes / (1024 * 1024)) > f.maximumMb &&
+      diagnostic(
+        'error',
+        'TM_MEMORY_OVER_MAX',
+        `A TaskManager needs ${Math.ceil(f.taskManager.processBytes / (1024 * 1024))} MB (taskmanager.memory.process.size) but the cluster's largest container has ${f.maximumMb} MB (yarn.scheduler.maximum-allocation-mb): YARN could never start one. Lower -tm or raise the maximum.`,
+        { key: OPTIONS.taskManagerProcessSize.key },
+      ),
+  );
+
+export const taskManagerVcoresWithinMaximum: DeploymentRule = (f) =>
+  one(
+    f.taskManagerVcores > f.maximumVcores &&
+      diagnostic(
+        'error',
+        'TM_VCORES_OVER_MAX',
+        `A TaskManager asks for ${f.taskManagerVcores} vcores (yarn.containers.vcores, which defaults to the slots per TaskManager) but the cluster's largest container has ${f.maximumVcores}. Set yarn.containers.vcores, or fewer slots (-s).`,
+        { key: OPTIONS.containerVcores.key },
+      ),
+  );
+
 /** Flink's client refuses an ACL that mixes the wildcard with names (Utils.validateAclString). */
 export const aclWildcardAlone: DeploymentRule = (f) =>
   (
@@ -235,6 +277,9 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   userJarInclusionKnown,
   perJobEntrypointAvailable,
   aclWildcardAlone,
+  taskManagerMemoryConfigured,
+  taskManagerWithinMaximum,
+  taskManagerVcoresWithinMaximum,
 ];
 
 export function checkDeployment(facts: DeploymentFacts, rules = DEPLOYMENT_RULES): Diagnostic[] {

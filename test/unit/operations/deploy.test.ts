@@ -9,7 +9,7 @@ import { UndoList } from '../../../src/operations/session/undo.js';
 import { FakeZooKeeper } from '../zookeeper/fake.js';
 import { FakeCluster, fakeInstallation, type Step } from './fake-cluster.js';
 
-const BASE_CONF = { 'jobmanager.memory.process.size': '1600m' };
+const BASE_CONF = { 'jobmanager.memory.process.size': '1600m', 'taskmanager.memory.process.size': '1728m' };
 const HA_CONF = {
   ...BASE_CONF,
   'high-availability.type': 'zookeeper',
@@ -122,7 +122,7 @@ describe('deploySession: the pipeline with fake transports', () => {
     const e = await deploy().catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'INVALID_VALUE' });
     expect((e as Error).message).toMatch(
-      /\/nonexistent\/flink-yarn-props \(yarn\.properties-file\.location, set in .*flink-conf\.yaml:2\)/,
+      /\/nonexistent\/flink-yarn-props \(yarn\.properties-file\.location, set in .*flink-conf\.yaml:3\)/,
     );
     expect(cluster.steps).toEqual(['info']);
     expect(cleanups()).toEqual([]);

@@ -313,6 +313,29 @@ describe('buildSessionPlan', () => {
     expect(custom).not.toContain('-Xmx');
   });
 
+  it("checks the TaskManagers as Flink's client does before deploying: memory configured, within the largest container", () => {
+    const codes = (flink: string, capability = { memory: 4096, vCores: 4 }) =>
+      buildSessionPlan(
+        input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\n${flink}`, maximumCapability: capability }),
+      )
+        .diagnostics.filter((d) => d.code.startsWith('TM_'))
+        .map((d) => `${d.severity} ${d.code}`);
+    expect(codes('')).toEqual(['error TM_MEMORY_UNSET']);
+    expect(codes('taskmanager.memory.process.size: 1728m')).toEqual([]);
+    expect(codes('taskmanager.memory.flink.size: 1280m')).toEqual([]);
+    expect(codes('taskmanager.memory.task.heap.size: 512m\ntaskmanager.memory.managed.size: 512m')).toEqual([]);
+    expect(codes('taskmanager.memory.task.heap.size: 512m')).toEqual(['error TM_MEMORY_UNSET']);
+    expect(codes('taskmanager.heap.size: 1g')).toEqual([]);
+    expect(codes('taskmanager.memory.process.size: 8g')).toEqual(['error TM_MEMORY_OVER_MAX']);
+    // Vcores: yarn.containers.vcores, else the slots.
+    expect(codes('taskmanager.memory.process.size: 1g\ntaskmanager.numberOfTaskSlots: 8')).toEqual([
+      'error TM_VCORES_OVER_MAX',
+    ]);
+    expect(
+      codes('taskmanager.memory.process.size: 1g\ntaskmanager.numberOfTaskSlots: 8\nyarn.containers.vcores: 2'),
+    ).toEqual([]);
+  });
+
   it('lays out the AM container as Flink does', () => {
     const plan = buildSessionPlan(
       input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\ncontainerized.master.env.MY_VAR: 1` }),
