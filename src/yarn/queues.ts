@@ -29,3 +29,35 @@ export function schedulerQueues(schedulerInfo: Record<string, unknown>): {
   visit(schedulerInfo);
   return { names, paths, defaultPriority };
 }
+
+/** The scheduler's leaf and parent queues with their capacities (Capacity Scheduler fields; null where absent). */
+export function schedulerQueueList(schedulerInfo: Record<string, unknown>): {
+  name: string;
+  capacity: number | null;
+  maxCapacity: number | null;
+  usedCapacity: number | null;
+  applications: number | null;
+}[] {
+  const out: ReturnType<typeof schedulerQueueList> = [];
+  const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const visit = (node: unknown, top: boolean): void => {
+    if (node === null || typeof node !== 'object') return;
+    const q = node as Record<string, unknown>;
+    if (!top && typeof q.queueName === 'string') {
+      out.push({
+        name: typeof q.queuePath === 'string' ? q.queuePath : q.queueName,
+        capacity: n(q.capacity),
+        maxCapacity: n(q.maxCapacity),
+        usedCapacity: n(q.usedCapacity),
+        applications: n(q.numApplications),
+      });
+    }
+    for (const key of ['queues', 'childQueues']) {
+      const children = q[key] as { queue?: unknown } | unknown[] | undefined;
+      const list = Array.isArray(children) ? children : children?.queue;
+      for (const child of Array.isArray(list) ? list : list === undefined ? [] : [list]) visit(child, false);
+    }
+  };
+  visit(schedulerInfo, true);
+  return out;
+}

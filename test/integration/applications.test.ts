@@ -57,6 +57,28 @@ describe('list / status / attempts / kill against the real RM', () => {
     expect(r.stdout).toContain(flinkA);
   });
 
+  it("yarn-session -q: the NodeManagers' memory and vcores and the queues, nothing deployed", async () => {
+    const before = (await client.apps()).length;
+    const r = cli(['-q', ...rm, '-o', 'json'], {}, 'yarn-session');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      nodes: { id: string; memoryMb: number; vCores: number; containers: number }[];
+      totalMemoryMb: number;
+      totalVCores: number;
+      queues: { name: string; capacity: number | null }[];
+    };
+    expect(out.nodes).toHaveLength(1);
+    expect(out.nodes[0]!.memoryMb).toBeGreaterThan(0);
+    expect(out.totalMemoryMb).toBe(out.nodes[0]!.memoryMb);
+    const [node] = await client.nodes();
+    expect(out.nodes[0]!.id).toBe(node!.id);
+    expect(out.nodes[0]!.vCores).toBe(Number(node!.availableVirtualCores) + Number(node!.usedVirtualCores));
+    expect(out.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['root.default', 'root.second']));
+    expect((await client.apps()).length).toBe(before);
+    const text = cli(['-q', ...rm], {}, 'yarn-session');
+    expect(text.stdout).toMatch(/^1 NodeManager\(s\): \d+ MB, \d+ vcores in all/);
+  });
+
   it('shows status and attempts', () => {
     const status = JSON.parse(cli(['status', flinkA, ...rm, '-o', 'json']).stdout);
     expect(status.app).toMatchObject({ id: flinkA, applicationType: 'Apache Flink', user });

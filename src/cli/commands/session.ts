@@ -19,6 +19,7 @@ export async function runSession(
   io: Io,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Promise<void> {
+  if (args.query === true) return query(args, io);
   if (args.applicationId !== undefined && !args.dryRun) {
     // -id: attach to a session someone else started; Ctrl-C only detaches.
     return attach(args, io, stdin, {
@@ -288,4 +289,31 @@ function liveLine(io: Io, started: number): { set(text: string): void; clear(): 
       this.clear();
     },
   };
+}
+
+/** `yarn-session -q`: the NodeManagers and queues, as yarn-session.sh prints them, and nothing deployed. */
+async function query(args: SessionArgs, io: Io): Promise<void> {
+  const { describeCluster } = await import('../../operations/cluster.js');
+  const cluster = await describeCluster({
+    yarnConfDir: args.yarnConfDir,
+    rm: args.rm,
+    user: args.user,
+    env: io.env,
+    cwd: io.cwd,
+  });
+  if (args.output === 'json') return writeJson(io, cluster);
+  const lines = [
+    `${cluster.nodes.length} NodeManager(s): ${cluster.totalMemoryMb} MB, ${cluster.totalVCores} vcores in all`,
+    ...cluster.nodes.map(
+      (n) =>
+        `  ${n.id}  ${n.memoryMb} MB (${n.usedMemoryMb} used)  ${n.vCores} vcores (${n.usedVCores} used)  ${n.containers} containers${n.healthReport !== '' ? `  ${n.healthReport}` : ''}`,
+    ),
+    ...(cluster.queues.length > 0 ? ['Queues:'] : []),
+    ...cluster.queues.map(
+      (q) =>
+        `  ${q.name}  capacity ${q.capacity ?? '-'}%  max ${q.maxCapacity ?? '-'}%  used ${q.usedCapacity ?? '-'}%  applications ${q.applications ?? '-'}`,
+    ),
+    '',
+  ];
+  io.stdout.write(lines.join('\n'));
 }

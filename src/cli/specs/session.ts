@@ -13,6 +13,14 @@ export const session = {
       describe: 'an existing session (with --dry-run: the id to plan for)',
     },
     { name: 'detached', alias: 'd', type: 'boolean', default: false, describe: 'return once the session is RUNNING' },
+    {
+      name: 'query',
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      optional: true,
+      describe: "print the cluster's NodeManagers (memory, vcores) and queues, and deploy nothing",
+    },
   ],
 } as const satisfies CommandSpec;
 
