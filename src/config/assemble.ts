@@ -6,7 +6,7 @@ import { FlinkConfiguration } from './flink/configuration.js';
 import type { ParsedFlinkConf } from './flink/entries.js';
 import { parseLegacyFlinkConf } from './flink/legacy.js';
 import { parseStandardYaml } from './flink/yaml.js';
-import { HadoopConfiguration, type ExpansionContext } from './hadoop/configuration.js';
+import { HadoopConfiguration, type ExpansionContext, type HadoopValue } from './hadoop/configuration.js';
 import { CORE_DEFAULT, HDFS_DEFAULT, YARN_DEFAULT } from './hadoop/defaults.js';
 import { readYarnSite, type YarnSite } from './hadoop/yarn-site.js';
 import type { HadoopResource } from './hadoop/xml.js';
@@ -57,6 +57,24 @@ export interface AssembleOptions {
 }
 
 /** Builds the model from texts. Pure: parse failures become diagnostics, never exceptions. */
+/**
+ * The Flink configuration's `flink.hadoop.<key>` (as `<key>`) and `flink.yarn.<key>` (as
+ * `yarn.<key>`), which Flink's client sets on its Hadoop and YARN configuration.
+ */
+function hadoopOverrides(flink: FlinkConfiguration): HadoopValue[] {
+  const out: HadoopValue[] = [];
+  for (const e of flink.entries()) {
+    const name = e.key.startsWith('flink.hadoop.')
+      ? e.key.slice('flink.hadoop.'.length)
+      : e.key.startsWith('flink.yarn.')
+        ? `yarn.${e.key.slice('flink.yarn.'.length)}`
+        : undefined;
+    if (name === undefined || name === '' || name === 'yarn.') continue;
+    out.push({ name, raw: e.value, final: false, file: e.file ?? '-D', line: e.line });
+  }
+  return out;
+}
+
 export function assembleConfig(texts: ConfigTexts, options: AssembleOptions): ConfigModel {
   const diagnostics: Diagnostic[] = [];
   let parsed: ParsedFlinkConf | undefined;
@@ -78,7 +96,7 @@ export function assembleConfig(texts: ConfigTexts, options: AssembleOptions): Co
   const hadoop = HadoopConfiguration.layer(
     [CORE_DEFAULT, ...core, YARN_DEFAULT, ...yarn, HDFS_DEFAULT, ...hdfs],
     options.expansion,
-  );
+  ).withOverrides(hadoopOverrides(flink));
   for (const note of hadoop.notes) {
     diagnostics.push(
       diagnostic(

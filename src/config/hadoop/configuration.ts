@@ -79,6 +79,17 @@ export class HadoopConfiguration {
     return new HadoopConfiguration(values, notes, context);
   }
 
+  /**
+   * Values set over everything, `<final>` ones too, as Hadoop's Configuration.set does: how
+   * Flink's client applies `flink.hadoop.*` and `flink.yarn.*` to its Hadoop configuration.
+   */
+  withOverrides(overrides: readonly HadoopValue[]): HadoopConfiguration {
+    if (overrides.length === 0) return this;
+    const values = new Map(this.values);
+    for (const o of overrides) values.set(o.name, o);
+    return new HadoopConfiguration(values, this.notes, this.context);
+  }
+
   getRaw(name: string): HadoopValue | undefined {
     return this.values.get(name);
   }

@@ -250,3 +250,35 @@ describe('readYarnSite', () => {
     expect(readYarnSite(conf).site.amMaxAttempts.value).toBe(2);
   });
 });
+
+describe("flink.hadoop.* and flink.yarn.*: set on the client's Hadoop configuration, as Flink's client sets them", () => {
+  it('overrides the site files, <final> values too (Configuration.set), from the file and from -D', async () => {
+    const { model } = await import('../validation/helpers.js');
+    const config = model({
+      flink: 'flink.hadoop.dfs.replication: 2\nflink.yarn.resourcemanager.am.max-attempts: 7\nflink.hadoop.: ignored',
+      yarnSite: { 'yarn.resourcemanager.am.max-attempts': '4' },
+      dynamic: { 'flink.hadoop.fs.defaultFS': 'hdfs://other:8020' },
+    });
+    expect(config.hadoop.get('dfs.replication')?.value).toBe('2');
+    expect(config.hadoop.get('fs.defaultFS')?.value).toBe('hdfs://other:8020');
+    expect(config.yarnSite.amMaxAttempts.value).toBe(7);
+    expect(config.hadoop.get('dfs.replication')?.file).toBe('flink-conf.yaml');
+    expect(config.hadoop.get('')).toBeUndefined();
+  });
+});
+
+describe('HadoopConfiguration.withOverrides', () => {
+  it('sets over a <final> value, as Configuration.set does', () => {
+    const site = parseHadoopXml(
+      '<configuration><property><name>fs.defaultFS</name><value>hdfs://site:8020</value><final>true</final></property></configuration>',
+      'core-site.xml',
+    );
+    const conf = HadoopConfiguration.layer([CORE_DEFAULT, site], { env: {}, systemProperties: {} });
+    expect(conf.get('fs.defaultFS')?.value).toBe('hdfs://site:8020');
+    const over = conf.withOverrides([
+      { name: 'fs.defaultFS', raw: 'hdfs://flink:8020', final: false, file: 'flink-conf.yaml', line: 3 },
+    ]);
+    expect(over.get('fs.defaultFS')).toMatchObject({ value: 'hdfs://flink:8020', file: 'flink-conf.yaml', line: 3 });
+    expect(conf.get('fs.defaultFS')?.value).toBe('hdfs://site:8020');
+  });
+});
