@@ -214,6 +214,7 @@ export async function deployWithProgress(
     rm: args.rm,
     user: args.user,
     dynamicProperties: flagProperties(args),
+    recordedProperties: args.dynamicProperties,
     shipFiles: args.ship ?? [],
     distJar: args.jar,
     zookeeperNamespace: args.zookeeperNamespace,

@@ -85,7 +85,7 @@ async function deploy(
           dir: prepared.propertiesDir,
           user: prepared.user,
           applicationId: plan.applicationId,
-          dynamicProperties: options.dynamicProperties ?? {},
+          dynamicProperties: options.recordedProperties ?? options.dynamicProperties ?? {},
         })
       : null;
   return result(outcome, app.state, {

@@ -11,6 +11,11 @@ export interface SessionOptions extends ConnectionOptions {
   readonly flinkHome?: string | undefined;
   /** -D, plus what the short flags (-jm, -s, -nm ...) translate to. */
   readonly dynamicProperties?: Readonly<Record<string, string>>;
+  /**
+   * What `.yarn-properties-<user>` records as the session's dynamic properties: Flink's CLI writes
+   * only the -D pairs there, not the keys its flags set. @default dynamicProperties
+   */
+  readonly recordedProperties?: Readonly<Record<string, string>>;
   /** -t */
   readonly shipFiles?: readonly string[];
   /** -j */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,6 +105,17 @@ describe('deploySession: the pipeline with fake transports', () => {
     expect(keys(flag.cluster)).toContain('c.txt');
     expect(keys(flag.cluster)).not.toContain('b.txt');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the properties file records only the -D pairs, as Flink's CLI does, not the keys flags set", async () => {
+    const { deploy, install } = setup(BASE_CONF, {
+      dynamicProperties: { 'yarn.application.name': 'from-nm', 'parallelism.default': '3' },
+      recordedProperties: { 'parallelism.default': '3' },
+    });
+    await deploy();
+    const text = readFileSync(join(install.propertiesDir, '.yarn-properties-alice'), 'utf8');
+    expect(text).toContain('dynamicPropertiesString=parallelism.default\\=3\n');
+    expect(text).not.toContain('from-nm');
   });
 
   it('pre-flight: a plan error stops the deploy before any application exists', async () => {
