@@ -89,17 +89,22 @@ export function shippedConfiguration(
     out.set('$internal.deployment.config-dir', input.local.confDir);
     if (input.local.logConfigFile !== undefined && !out.has('$internal.yarn.log-config-file'))
       out.set('$internal.yarn.log-config-file', input.local.logConfigFile);
-    if (input.local.distJar !== undefined && !out.has('yarn.flink-dist-jar'))
+    // yarn-session.sh records the dist it shipped; flink run (the generic CLI) does not.
+    if (input.entrypoint === 'session' && input.local.distJar !== undefined && !out.has('yarn.flink-dist-jar'))
       out.set('yarn.flink-dist-jar', `file:${input.local.distJar}`);
   }
   const program = input.program;
   if (program !== undefined && input.entrypoint !== 'session') {
-    out.set('pipeline.jars', encodeListOption([pathToFileURL(program.jarPath).href], standardYaml));
+    // As Flink's client writes the jar's URI: file:/path, no empty authority.
+    out.set(
+      'pipeline.jars',
+      encodeListOption([pathToFileURL(program.jarPath).href.replace(/^file:\/\//, 'file:')], standardYaml),
+    );
     if (program.parallelism !== undefined) out.set('parallelism.default', String(program.parallelism));
     // What Flink's ProgramOptions.applyToConfiguration sets for every `flink run`.
     out.set('execution.shutdown-on-attached-exit', String(program.shutdownOnAttachedExit ?? false));
-    if ((program.classpaths ?? []).length > 0)
-      out.set('pipeline.classpaths', encodeListOption(program.classpaths ?? [], standardYaml));
+    // Empty too: Flink's client writes the (empty) list whatever -C says.
+    out.set('pipeline.classpaths', encodeListOption(program.classpaths ?? [], standardYaml));
     const keys = restoreKeys(input.flinkVersion ?? '1.20.0');
     out.set(keys.ignoreUnclaimed, String(program.restore?.allowNonRestoredState ?? false));
     out.set(keys.claimMode, (program.restore?.claimMode ?? 'no_claim').toUpperCase());

@@ -36,8 +36,6 @@ async function appFields(id: string): Promise<Record<string, string>> {
     'applicationTags',
     'amNodeLabelExpression',
     'unmanagedApplication',
-    'allocatedMB',
-    'allocatedVCores',
     'timeouts',
   ];
   return Object.fromEntries(fields.map((f) => [f, JSON.stringify(app[f] ?? null)]));
@@ -48,10 +46,33 @@ async function launched(id: string) {
   expect(await waitFor(async () => (await rm.app(id)).state === 'RUNNING', 180_000)).toBe(true);
   const attempts = await rm.appAttempts(id);
   const container = attempts.at(-1)!.containerId!;
-  return { ...readLaunchContext(launchScript(cluster.stateDir, container)), app: await appFields(id) };
+  // The AM container's size from its NodeManager: the application's allocation also counts
+  // TaskManagers, which come and go.
+  const nm = attempts.at(-1)!.nodeHttpAddress!;
+  const info = (await (
+    await fetch(`${nm.startsWith('http') ? nm : `http://${nm}`}/ws/v1/node/containers/${container}`)
+  ).json()) as { container: { totalMemoryNeededMB: number; totalVCoresNeeded: number } };
+  return {
+    ...readLaunchContext(launchScript(cluster.stateDir, container)),
+    app: {
+      ...(await appFields(id)),
+      amMemoryMB: String(info.container.totalMemoryNeededMB),
+      amVCores: String(info.container.totalVCoresNeeded),
+    } as Record<string, string>,
+  };
 }
 
-async function deployBoth(name: string, extra: readonly string[], flinkHome = cluster.flinkHome) {
+/** What both clients deploy: a session (yarn-session -d), or a job in application mode (run -d). */
+type Mode =
+  | { readonly kind: 'session' }
+  | { readonly kind: 'application'; readonly jar: string; readonly args: readonly string[] };
+
+async function deployBoth(
+  name: string,
+  extra: readonly string[],
+  flinkHome = cluster.flinkHome,
+  mode: Mode = { kind: 'session' },
+) {
   const conf = await writeBenchConfDir(
     ROOT,
     cluster,
@@ -60,7 +81,7 @@ async function deployBoth(name: string, extra: readonly string[], flinkHome = cl
   );
   const ours = cli(
     [
-      'session',
+      mode.kind === 'session' ? 'session' : 'run',
       '--flink-conf-dir',
       conf.dir,
       '--yarn-conf-dir',
@@ -72,6 +93,7 @@ async function deployBoth(name: string, extra: readonly string[], flinkHome = cl
       `fidelity-${name}-us`,
       '-o',
       'json',
+      ...(mode.kind === 'application' ? [mode.jar, ...mode.args] : []),
     ],
     {},
     'flink-yarn',
@@ -82,7 +104,23 @@ async function deployBoth(name: string, extra: readonly string[], flinkHome = cl
   started.push(oursId);
 
   const flink = flinkClientCommand({ root: ROOT, cluster: { ...cluster, flinkHome }, conf, log: () => undefined });
-  const theirs = spawnSync(flink.command, [...flink.args, '-d', '-nm', `fidelity-${name}-fl`], {
+  // Application mode is bin/flink's run-application: the same java line with CliFrontend.
+  const main = flink.args.indexOf('org.apache.flink.yarn.cli.FlinkYarnSessionCli');
+  const args =
+    mode.kind === 'session'
+      ? [...flink.args, '-d', '-nm', `fidelity-${name}-fl`]
+      : [
+          ...flink.args.slice(0, main),
+          'org.apache.flink.client.cli.CliFrontend',
+          'run-application',
+          '-t',
+          'yarn-application',
+          '-d',
+          `-Dyarn.application.name=fidelity-${name}-fl`,
+          mode.jar,
+          ...mode.args,
+        ];
+  const theirs = spawnSync(flink.command, args, {
     env: flink.env,
     encoding: 'utf8',
     timeout: 300_000,
@@ -136,6 +174,18 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     expect(Object.keys(ours.resources)).toContain('flink-conf.yaml');
     expect(ours.command.join(' ')).toContain('org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint');
     expect(flink.command.join(' ')).toContain('org.apache.flink.yarn.entrypoint.YarnSessionClusterEntrypoint');
+  });
+
+  it('a job in application mode (run -d, as flink run-application -t yarn-application -d)', async () => {
+    const jar = join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar');
+    const { ours, flink, norm } = await deployBoth('application', [], cluster.flinkHome, {
+      kind: 'application',
+      jar,
+      args: ['--unbounded', '--sleep-ms', '100'],
+    });
+    check(ours, flink, norm, 'application');
+    expect(ours.command.join(' ')).toContain('org.apache.flink.yarn.entrypoint.YarnApplicationClusterEntryPoint');
+    expect(ours.configuration['$internal.application.program-args']).toBe('--unbounded;--sleep-ms;100');
   });
 
   it('a session with usrlib/, ship files, tags, priority, ACLs, a start-command template and user jars first', async () => {

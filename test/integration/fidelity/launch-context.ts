@@ -92,6 +92,8 @@ function legacyConfiguration(text: string): Record<string, string> {
     const line = raw.split('#')[0]!.trim();
     const at = line.indexOf(': ');
     if (at > 0) out[line.slice(0, at).trim()] = line.slice(at + 2).trim();
+    // A line Flink would not read as `key: value` still counts, so that no difference hides.
+    else if (line !== '') out[`(line) ${line}`] = line;
   }
   return out;
 }

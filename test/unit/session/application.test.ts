@@ -64,7 +64,7 @@ describe('application mode (flink-yarn run)', () => {
     expect(plan.shippedConfig).toMatchObject({
       'execution.target': 'yarn-application',
       'execution.attached': 'true',
-      'pipeline.jars': 'file:///jobs/WordCount.jar',
+      'pipeline.jars': 'file:/jobs/WordCount.jar',
       '$internal.application.main': 'org.example.Main',
       '$internal.application.program-args': "--input;'a;b'",
       'parallelism.default': '3',

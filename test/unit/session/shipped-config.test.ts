@@ -65,7 +65,8 @@ describe("shippedConfiguration: flink run's program options, as Flink's client s
       [NEW.claimMode]: 'NO_CLAIM',
     });
     expect(config).not.toHaveProperty(NEW.path);
-    expect(config).not.toHaveProperty('pipeline.classpaths');
+    // Flink's client writes pipeline.classpaths (empty) whatever -C says: measured by the fidelity harness.
+    expect(config['pipeline.classpaths']).toBe('');
     for (const key of Object.values(OLD)) expect(config).not.toHaveProperty(key);
   });
 
@@ -122,7 +123,7 @@ describe("shippedConfiguration: flink run's program options, as Flink's client s
     for (const standardYaml of [false, true]) {
       const config = shipped({ program: program({ classpaths }) }, standardYaml);
       expect(config['pipeline.classpaths']).toBe(encodeListOption(classpaths, standardYaml));
-      expect(config['pipeline.jars']).toBe(encodeListOption(['file:///jobs/WordCount.jar'], standardYaml));
+      expect(config['pipeline.jars']).toBe(encodeListOption(['file:/jobs/WordCount.jar'], standardYaml));
     }
     expect(shipped({ program: program({ classpaths }) }, false)['pipeline.classpaths']).toBe(
       "file:///opt/lib/a.jar;'http://repo/b;c.jar?x=''y'''",
@@ -137,8 +138,9 @@ describe("shippedConfiguration: flink run's program options, as Flink's client s
     );
   });
 
-  it('an empty -C list sets no pipeline.classpaths', () => {
-    expect(shipped({ program: program({ classpaths: [] }) })).not.toHaveProperty('pipeline.classpaths');
+  it('an empty -C list is an empty pipeline.classpaths, as Flink writes it', () => {
+    expect(shipped({ program: program({ classpaths: [] }) })['pipeline.classpaths']).toBe('');
+    expect(shipped({ program: program({ classpaths: [] }) }, true)['pipeline.classpaths']).toBe('[]');
   });
 
   it('a session (entrypoint session) gets none of them, even with a program', () => {
