@@ -188,6 +188,44 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     expect(ours.configuration['$internal.application.program-args']).toBe('--unbounded;--sleep-ms;100');
   });
 
+  it("Flink's own flink run finds our session through .yarn-properties-<user>, and never an application cluster", async () => {
+    const conf = await writeBenchConfDir(ROOT, cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-props-')));
+    const common = [
+      '--flink-conf-dir',
+      conf.dir,
+      '--yarn-conf-dir',
+      cluster.confDir,
+      '--flink-home',
+      cluster.flinkHome,
+      '-o',
+      'json',
+    ];
+    const session = cli(['session', ...common, '-d', '-nm', 'fidelity-props'], {}, 'flink-yarn', 300_000);
+    expect(session.code, session.stderr).toBe(0);
+    const { applicationId, restAddress } = JSON.parse(session.stdout) as { applicationId: string; restAddress: string };
+    started.push(applicationId);
+    const jar = join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar');
+    // An application cluster deployed afterwards leaves the file naming the session.
+    const app = cli(['run', ...common, '-d', '-nm', 'fidelity-props-app', jar], {}, 'flink-yarn', 300_000);
+    expect(app.code, app.stderr).toBe(0);
+    started.push((JSON.parse(app.stdout) as { applicationId: string }).applicationId);
+
+    const flink = flinkClientCommand({ root: ROOT, cluster, conf, log: () => undefined });
+    const main = flink.args.indexOf('org.apache.flink.yarn.cli.FlinkYarnSessionCli');
+    const run = spawnSync(
+      flink.command,
+      [...flink.args.slice(0, main), 'org.apache.flink.client.cli.CliFrontend', 'run', jar],
+      { env: flink.env, encoding: 'utf8', timeout: 300_000 },
+    );
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)?.[1];
+    expect(jobId, run.stdout).toBeDefined();
+    const jobs = (await (await fetch(`${restAddress}/jobs/overview`)).json()) as {
+      jobs: { jid: string; state: string }[];
+    };
+    expect(jobs.jobs.find((j) => j.jid === jobId)?.state).toBe('FINISHED');
+  });
+
   it('a session with usrlib/, ship files, tags, priority, ACLs, a start-command template and user jars first', async () => {
     const ship = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-ship-'));
     writeFileSync(join(ship, 'lookup.csv'), 'a,1\nb,2\n');
