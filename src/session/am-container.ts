@@ -51,7 +51,8 @@ export interface AmContainerInput {
   readonly yarnApplicationClasspath: readonly string[];
   /** containerized.master.env.* */
   readonly extraEnvironment: Readonly<Record<string, string>>;
-  readonly hasLog4j: boolean;
+  /** The shipped log configuration's key (its file name): log4j.properties and logback.xml get Flink's flags. */
+  readonly logConfigKey: string | undefined;
   /** @default ORDER */
   readonly userJarInclusion?: UserJarInclusion;
 }
@@ -138,9 +139,14 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
       ...input.yarnApplicationClasspath.map((e) => e.trim()),
     ].join(':'),
   };
-  const logging = input.hasLog4j
-    ? '-Dlog.file="<LOG_DIR>/jobmanager.log" -Dlog4j.configuration=file:log4j.properties -Dlog4j.configurationFile=file:log4j.properties'
-    : '';
+  // YarnLogConfigUtil.getLoggingYarnCommand: flags only for the two names Flink knows.
+  const logFile = '-Dlog.file="<LOG_DIR>/jobmanager.log"';
+  const logging =
+    input.logConfigKey === 'log4j.properties'
+      ? `${logFile} -Dlog4j.configuration=file:log4j.properties -Dlog4j.configurationFile=file:log4j.properties`
+      : input.logConfigKey === 'logback.xml'
+        ? `${logFile} -Dlogback.configurationFile=file:logback.xml`
+        : '';
   const command = startCommand(input.commandTemplate ?? DEFAULT_START_COMMAND_TEMPLATE, {
     java: '$JAVA_HOME/bin/java',
     jvmmem: jvmMemoryFlags(input.memory),

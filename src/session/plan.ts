@@ -254,7 +254,7 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
           yarnFilesDir: `${input.defaultFs}${input.homeDir}/.flink/${input.applicationId}`,
           yarnApplicationClasspath: yarnApplicationClasspath(input.config),
           extraEnvironment: prefixed(flink, 'containerized.master.env.'),
-          hasLog4j: input.resources.some((r) => r.key === 'log4j.properties'),
+          logConfigKey: logConfigKey(input),
           userJarInclusion: decision.userJarInclusion,
         });
   const queue = flink.string(OPTIONS.applicationQueue);
@@ -315,6 +315,13 @@ function resolveJobManagerMemory(processBytes: number | undefined): ResolvedMemo
     if (!(e instanceof InvalidValueError)) throw e;
     return { processBytes, memory: null, problem: e.message };
   }
+}
+
+/** The shipped log configuration's key: the file `$internal.yarn.log-config-file` names, else what was found. */
+function logConfigKey(input: SessionPlanInput): string | undefined {
+  const path = input.local?.logConfigFile ?? input.config.flink.string(OPTIONS.logConfigFile);
+  if (path !== undefined) return path.slice(path.lastIndexOf('/') + 1);
+  return input.resources.find((r) => r.key === 'log4j.properties' || r.key === 'logback.xml')?.key;
 }
 
 /** The ways Flink's TaskExecutorProcessUtils accepts a TaskManager's memory, and its process size when given. */

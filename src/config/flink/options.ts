@@ -83,6 +83,7 @@ export const OPTIONS = {
   userJarInclusion: option('yarn.classpath.include-user-jar', ['yarn.per-job-cluster.include-user-jar'], 'ORDER'),
   stagingDirectory: option('yarn.staging-directory'),
   containerStartCommandTemplate: option('yarn.container-start-command-template'),
+  logConfigFile: option('$internal.yarn.log-config-file'),
   viewAcls: option('yarn.view.acls'),
   modifyAcls: option('yarn.modify.acls'),
   fileReplication: intOption('yarn.file-replication', [], '-1'),

@@ -26,6 +26,8 @@ export interface FlinkDistribution {
   /** From the dist jar's name or a VERSION file. */
   readonly version: string;
   readonly files: readonly LocalFile[];
+  /** The log configuration shipped (Flink's `$internal.yarn.log-config-file`), when there is one. */
+  readonly logConfig?: string | undefined;
 }
 
 /**
@@ -37,6 +39,8 @@ export function readDistribution(options: {
   flinkConfDir: string;
   distJar?: string | undefined;
   shipFiles?: readonly string[];
+  /** `$internal.yarn.log-config-file` when the configuration sets it. */
+  logConfig?: string | undefined;
 }): FlinkDistribution {
   const lib = join(options.flinkHome, 'lib');
   if (!existsSync(lib) || !statSync(lib).isDirectory()) {
@@ -62,8 +66,17 @@ export function readDistribution(options: {
   if (statOrUndefined(usrlib)?.isDirectory() === true) {
     for (const f of walk(usrlib)) files.push(file(`usrlib/${relative(usrlib, f)}`, f, 'user'));
   }
-  const log4j = join(options.flinkConfDir, 'log4j.properties');
-  if (existsSync(log4j)) files.push(file('log4j.properties', log4j, 'ship'));
+  // As Flink's YarnLogConfigUtil: the configured file, else log4j.properties, else logback.xml.
+  const logConfig =
+    options.logConfig ??
+    [join(options.flinkConfDir, 'log4j.properties'), join(options.flinkConfDir, 'logback.xml')].find((f) =>
+      existsSync(f),
+    );
+  if (logConfig !== undefined) {
+    if (!existsSync(logConfig))
+      throw new UsageError(`The log configuration ${logConfig} ($internal.yarn.log-config-file) does not exist.`);
+    files.push(file(basename(logConfig), logConfig, 'ship'));
+  }
   for (const s of options.shipFiles ?? []) {
     if (!existsSync(s)) throw new UsageError(`Ship file ${s} (-t / yarn.ship-files) does not exist.`);
     if (statChecked(s).isDirectory())
@@ -72,7 +85,7 @@ export function readDistribution(options: {
   }
   // Flink's uploader ships no other flink-dist*.jar (from lib/ or anywhere): the dist goes once, as the dist.
   const shipped = files.filter((f, i) => i === 0 || !isFlinkDistJar(basename(f.key)));
-  return { home: options.flinkHome, version: flinkVersion(options.flinkHome, distPath), files: shipped };
+  return { home: options.flinkHome, version: flinkVersion(options.flinkHome, distPath), files: shipped, logConfig };
 }
 
 function isFlinkDistJar(name: string): boolean {

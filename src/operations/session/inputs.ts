@@ -81,7 +81,13 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const configuredDist = config.flink.string(OPTIONS.flinkDistJar)?.replace(/^file:(\/\/)?/, '');
   const distJar =
     options.distJar ?? (configuredDist !== undefined && configuredDist !== '' ? configuredDist : undefined);
-  const dist = readDistribution({ flinkHome, flinkConfDir: flinkDir!.dir, distJar, shipFiles });
+  const dist = readDistribution({
+    flinkHome,
+    flinkConfDir: flinkDir!.dir,
+    distJar,
+    shipFiles,
+    logConfig: config.flink.string(OPTIONS.logConfigFile),
+  });
   const entrypoint: Entrypoint =
     options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';
   const program = options.program === undefined ? undefined : programFiles(options.program, cwd, config);
@@ -125,7 +131,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     queueDefaultPriority: target.queueDefaultPriority,
     local: {
       confDir: flinkDir!.dir,
-      logConfigFile: dist.files.find((f) => f.key === 'log4j.properties')?.path,
+      logConfigFile: dist.logConfig,
       distJar: dist.files.find((f) => f.role === 'dist')?.path,
     },
     defaultName: DEFAULT_NAMES[entrypoint],

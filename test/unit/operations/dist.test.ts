@@ -58,6 +58,28 @@ describe("what Flink's client ships from a distribution", () => {
   });
 });
 
+describe('the log configuration, found as Flink finds it', () => {
+  it('log4j.properties, else logback.xml, else none; a configured file wins and must exist', () => {
+    const h = home();
+    expect(readDistribution({ flinkHome: h.home, flinkConfDir: h.conf }).logConfig).toBeUndefined();
+    writeFileSync(join(h.conf, 'logback.xml'), '<configuration/>');
+    const logback = readDistribution({ flinkHome: h.home, flinkConfDir: h.conf });
+    expect(logback.logConfig).toBe(join(h.conf, 'logback.xml'));
+    expect(logback.files.map((f) => f.key)).toContain('logback.xml');
+    writeFileSync(join(h.conf, 'log4j.properties'), 'rootLogger.level = INFO');
+    const log4j = readDistribution({ flinkHome: h.home, flinkConfDir: h.conf });
+    expect(log4j.logConfig).toBe(join(h.conf, 'log4j.properties'));
+    expect(log4j.files.map((f) => f.key)).not.toContain('logback.xml');
+    const mine = join(h.home, 'log4j2-yarn.xml');
+    writeFileSync(mine, '<Configuration/>');
+    const configured = readDistribution({ flinkHome: h.home, flinkConfDir: h.conf, logConfig: mine });
+    expect(configured.files.map((f) => f.key)).toContain('log4j2-yarn.xml');
+    expect(() =>
+      readDistribution({ flinkHome: h.home, flinkConfDir: h.conf, logConfig: join(h.home, 'missing.xml') }),
+    ).toThrow(UsageError);
+  });
+});
+
 describe('reading a Flink distribution', () => {
   it('lists lib/ and plugins/, following a link to a sibling directory', () => {
     const h = home();

@@ -336,6 +336,21 @@ describe('buildSessionPlan', () => {
     ).toEqual([]);
   });
 
+  it("gives the AM Flink's logging flags for log4j.properties and logback.xml, and none for another file", () => {
+    const flink = `${HA}\njobmanager.memory.process.size: 1600m`;
+    const command = (logConfigFile: string) =>
+      (
+        buildSessionPlan(input({ flink, local: { confDir: '/etc/flink', logConfigFile } })).submission[
+          'am-container-spec'
+        ] as { commands: { command: string } }
+      ).commands.command;
+    expect(command('/etc/flink/logback.xml')).toContain(
+      '-Dlog.file="<LOG_DIR>/jobmanager.log" -Dlogback.configurationFile=file:logback.xml',
+    );
+    expect(command('/etc/flink/log4j.properties')).toContain('-Dlog4j.configurationFile=file:log4j.properties');
+    expect(command('/etc/flink/log4j2-yarn.xml')).not.toContain('-Dlog.file');
+  });
+
   it('lays out the AM container as Flink does', () => {
     const plan = buildSessionPlan(
       input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\ncontainerized.master.env.MY_VAR: 1` }),
