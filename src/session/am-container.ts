@@ -17,7 +17,8 @@ export interface StagedResource {
    * What the file is to Flink: the dist jar, the configuration, a shipped file, the user's
    * program jar (application and per-job mode), or a serialized JobGraph (per-job mode).
    */
-  readonly role: 'dist' | 'config' | 'ship' | 'user' | 'job-graph';
+  /** `archive`: yarn.ship-archives, unpacked by the NodeManager and not on the classpath. */
+  readonly role: 'dist' | 'config' | 'ship' | 'user' | 'job-graph' | 'archive';
 }
 
 /** `yarn.classpath.include-user-jar`: where the user's jar goes on the JobManager's classpath. */

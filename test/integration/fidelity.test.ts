@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,9 +226,11 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     expect(jobs.jobs.find((j) => j.jid === jobId)?.state).toBe('FINISHED');
   });
 
-  it('a session with usrlib/, ship files, tags, priority, ACLs, a start-command template and user jars first', async () => {
+  it('a session with usrlib/, ship files and archives, tags, priority, ACLs, a start-command template and user jars first', async () => {
     const ship = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-ship-'));
     writeFileSync(join(ship, 'lookup.csv'), 'a,1\nb,2\n');
+    const archives = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-archives-'));
+    execFileSync('tar', ['czf', join(archives, 'models.tgz'), '-C', ship, 'lookup.csv']);
     const { ours, flink, norm } = await deployBoth(
       'options',
       [
@@ -238,11 +240,14 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
         'yarn.container-start-command-template: %java% %jvmopts% %jvmmem% %logging% %class% %args% %redirects%',
         'yarn.classpath.include-user-jar: FIRST',
         `yarn.ship-files: ${ship}`,
+        `yarn.ship-archives: ${join(archives, 'models.tgz')}`,
       ],
       homeWithUsrlib(),
     );
     check(ours, flink, norm, 'options');
     expect(Object.keys(ours.resources)).toContain('usrlib/udfs.jar');
+    // The archive is unpacked into a directory, as for Flink's client.
+    expect(ours.resources['models.tgz']?.directory).toBe(true);
     expect(ours.environment._FLINK_CLASSPATH?.startsWith('usrlib/udfs.jar:')).toBe(true);
     // The minicluster's yarn.cluster.max-application-priority is 0: YARN caps both at 0.
     expect(ours.app.priority).toBe('0');

@@ -79,6 +79,7 @@ export const OPTIONS = {
   applicationId: option('yarn.application.id'),
   tags: option('yarn.tags', [], ''),
   shipFiles: option('yarn.ship-files', ['yarn.ship-directories']),
+  shipArchives: option('yarn.ship-archives'),
   flinkDistJar: option('yarn.flink-dist-jar'),
   userJarInclusion: option('yarn.classpath.include-user-jar', ['yarn.per-job-cluster.include-user-jar'], 'ORDER'),
   stagingDirectory: option('yarn.staging-directory'),

@@ -18,7 +18,7 @@ export interface LocalFile {
   readonly path: string;
   readonly size: number;
   /** `user`: usrlib/, on the classpath as the user jar is (yarn.classpath.include-user-jar). */
-  readonly role: 'dist' | 'ship' | 'user';
+  readonly role: 'dist' | 'ship' | 'user' | 'archive';
 }
 
 export interface FlinkDistribution {
@@ -39,6 +39,8 @@ export function readDistribution(options: {
   flinkConfDir: string;
   distJar?: string | undefined;
   shipFiles?: readonly string[];
+  /** yarn.ship-archives: local archives the NodeManager unpacks. */
+  shipArchives?: readonly string[];
   /** `$internal.yarn.log-config-file` when the configuration sets it. */
   logConfig?: string | undefined;
 }): FlinkDistribution {
@@ -82,6 +84,15 @@ export function readDistribution(options: {
     if (statChecked(s).isDirectory())
       for (const f of walk(s)) files.push(file(`${basename(s)}/${relative(s, f)}`, f, 'ship'));
     else files.push(file(basename(s), s, 'ship'));
+  }
+  for (const a of options.shipArchives ?? []) {
+    // Flink's client accepts only these (YarnClusterDescriptor.isArchiveOnlyIncludedInShipArchiveFiles).
+    if (!existsSync(a) || !statChecked(a).isFile() || !/\.(tar\.gz|tar|tgz|dst|jar|zip)$/i.test(a)) {
+      throw new UsageError(
+        `yarn.ship-archives: ${a} is not an archive file (.tar.gz, .tgz, .tar, .dst, .jar or .zip); Flink's client refuses directories and other files there.`,
+      );
+    }
+    files.push(file(basename(a), a, 'archive'));
   }
   // Flink's uploader ships no other flink-dist*.jar (from lib/ or anywhere): the dist goes once, as the dist.
   const shipped = files.filter((f, i) => i === 0 || !isFlinkDistJar(basename(f.key)));

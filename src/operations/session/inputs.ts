@@ -86,6 +86,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     flinkConfDir: flinkDir!.dir,
     distJar,
     shipFiles,
+    shipArchives: parseList(config.flink.string(OPTIONS.shipArchives) ?? '', /;/),
     logConfig: config.flink.string(OPTIONS.logConfigFile),
   });
   const entrypoint: Entrypoint =

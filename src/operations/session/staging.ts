@@ -110,7 +110,7 @@ function resource(
     size: status.length,
     modificationTime: status.modificationTime,
     visibility,
-    type: 'FILE',
+    type: f.role === 'archive' ? 'ARCHIVE' : 'FILE',
     role: f.role,
   };
 }

@@ -80,6 +80,22 @@ describe('the log configuration, found as Flink finds it', () => {
   });
 });
 
+describe('yarn.ship-archives', () => {
+  it('ships archives as such, and refuses what Flink refuses: a directory, another file, a missing one', () => {
+    const h = home();
+    const tgz = join(h.home, 'models.tgz');
+    writeFileSync(tgz, 'not really gzip, but named as one');
+    const dist = readDistribution({ flinkHome: h.home, flinkConfDir: h.conf, shipArchives: [tgz] });
+    expect(dist.files.find((f) => f.key === 'models.tgz')?.role).toBe('archive');
+    for (const bad of [h.conf, join(h.home, 'lib', 'flink-dist-1.20.1.jar.txt'), join(h.home, 'missing.zip')]) {
+      if (bad.endsWith('.txt')) writeFileSync(bad, 'x');
+      expect(() => readDistribution({ flinkHome: h.home, flinkConfDir: h.conf, shipArchives: [bad] })).toThrow(
+        /is not an archive file/,
+      );
+    }
+  });
+});
+
 describe('reading a Flink distribution', () => {
   it('lists lib/ and plugins/, following a link to a sibling directory', () => {
     const h = home();
