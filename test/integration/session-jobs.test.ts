@@ -56,6 +56,13 @@ async function restoredCount(rest: string, jobId: string): Promise<number> {
   return ((await r.json()) as { counts: { restored: number } }).counts.restored;
 }
 
+/** A savepoint's location from `savepoint` or `stop`, which must succeed at the first call. */
+function locationOf(...args: string[]): string {
+  const r = flinkYarn(...args);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { location: string }).location;
+}
+
 /** Waits until `jobs` lists the job in `state`. */
 async function jobShows(appId: string, jobId: string, state: string): Promise<boolean> {
   return waitFor(async () => {
@@ -102,25 +109,11 @@ describe('flink-yarn run into a running session, without a JVM', () => {
     expect(first.jobId).toMatch(/^[0-9a-f]{32}$/);
     expect(await jobShows(session, first.jobId, 'RUNNING')).toBe(true);
 
-    // Tasks must be RUNNING for a savepoint; Flink answers a failure cause until then.
-    let location = '';
-    expect(
-      await waitFor(
-        async () => {
-          const s = flinkYarn('savepoint', session, first.jobId, '--timeout', '120');
-          if (s.code !== 0) return false;
-          location = (JSON.parse(s.stdout) as { location: string }).location;
-          return true;
-        },
-        120_000,
-        2_000,
-      ),
-    ).toBe(true);
+    // Right after -d the tasks may still deploy: savepoint asks again until they run (no retry here).
+    const location = locationOf('savepoint', session, first.jobId, '--timeout', '120');
     expect(await hdfsExists(new URL(location).pathname)).toBe(true);
 
-    const stop = flinkYarn('stop', session, first.jobId);
-    expect(stop.code, stop.stderr).toBe(0);
-    const stopped = (JSON.parse(stop.stdout) as { location: string }).location;
+    const stopped = locationOf('stop', session, first.jobId);
     expect(await hdfsExists(new URL(stopped).pathname)).toBe(true);
     expect(await jobShows(session, first.jobId, 'FINISHED')).toBe(true);
 
@@ -142,19 +135,7 @@ describe('flink-yarn run into a running session, without a JVM', () => {
     expect(submitted.code, submitted.stderr).toBe(0);
     const job = JSON.parse(submitted.stdout) as RunResult;
     expect(await jobShows(session, job.jobId, 'RUNNING')).toBe(true);
-    let location = '';
-    expect(
-      await waitFor(
-        async () => {
-          const s = flinkYarn('stop', session, job.jobId, '--timeout', '120');
-          if (s.code !== 0) return false;
-          location = (JSON.parse(s.stdout) as { location: string }).location;
-          return true;
-        },
-        120_000,
-        2_000,
-      ),
-    ).toBe(true);
+    const location = locationOf('stop', session, job.jobId, '--timeout', '120');
 
     const r = cli(
       [
