@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { flinkClientCommand, writeBenchConfDir } from '../../bench/deploy.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
@@ -18,8 +18,10 @@ const cluster = inject('minicluster');
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
 const started: string[] = [];
 
-afterAll(async () => {
-  for (const id of started) {
+// Each case's applications end with it: the NodeManager has room for a few clusters at a time,
+// and a client waiting for room that never comes would hang the case.
+afterEach(() => {
+  for (const id of started.splice(0)) {
     cli(['kill', id, '--yes', '--cleanup-ha', '--yarn-conf-dir', cluster.confDir], {}, 'flink-yarn', 120_000);
   }
 });
@@ -123,7 +125,7 @@ async function deployBoth(
   const theirs = spawnSync(flink.command, args, {
     env: flink.env,
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 180_000,
   });
   const flinkId = /application_\d+_\d+/.exec(`${theirs.stdout}\n${theirs.stderr}`)?.[0];
   expect(flinkId, `${theirs.stdout}\n${theirs.stderr}`).toBeDefined();
