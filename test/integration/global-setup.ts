@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startMinicluster, stopMinicluster, type MiniclusterInfo } from '../../src/operations/minicluster/index.js';
@@ -16,6 +18,10 @@ export const STATE_DIR = process.env.FLINK_YARN_TEST_STATE_DIR ?? join(ROOT, '.f
 /** One real cluster per test run: started here, always stopped, and checked to leave nothing behind. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
+  // The run's own temporary directory: the sessions the tests deploy write Flink's
+  // .yarn-properties-<user> there, not over the developer's in /tmp, and it goes with the run.
+  const runTmp = mkdtempSync(join(tmpdir(), 'flink-yarn-it-'));
+  process.env.TMPDIR = runTmp;
   const info = await startMinicluster({
     stateDir: STATE_DIR,
     onEvent: (e) => {
@@ -28,6 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('minicluster', { ...info, stateDir: STATE_DIR });
   return async () => {
     await stopMinicluster({ stateDir: STATE_DIR });
+    rmSync(runTmp, { recursive: true, force: true });
     const left = leftovers();
     if (left !== '') throw new Error(`minicluster processes left behind after stop:\n${left}`);
   };
