@@ -6,7 +6,8 @@ import { TERMINAL_STATES } from '../yarn/model.js';
 import { applicationStates } from './applications.js';
 import { mapConcurrently } from './concurrently.js';
 import { DEFAULT_GC_GRACE_MS, listOrEmpty } from './gc.js';
-import { CACHE_ENTRIES_FILE, cacheDirOf } from './staging-dir.js';
+import { CACHE_ENTRIES_FILE, cacheDirOf, PARTIAL_UPLOAD } from './staging-dir.js';
+import { APPLICATION_ID } from './yarn-context.js';
 
 export interface CacheOptions extends ConnectionOptions {
   /**
@@ -65,8 +66,6 @@ export interface CachePruneResult {
 }
 
 export const DEFAULT_CACHE_PRUNE_AGE_MS = 7 * 86_400_000;
-const APPLICATION_ID = /^application_\d+_\d+$/;
-const PARTIAL = /^\..*\.partial$/;
 const ENTRY = /^[^/\s]+\/[^/\s]+$/;
 
 /** `flink-yarn cache ls`: every entry of the jar cache, its size, last use and the applications using it. */
@@ -141,7 +140,7 @@ async function listCache(context: ClusterContext, graceMs: number): Promise<Cach
   digests.forEach((dir, i) => {
     const children = perDigest[i] ?? [];
     for (const f of children) {
-      if (f.type !== 'FILE' || PARTIAL.test(baseName(f.path))) continue;
+      if (f.type !== 'FILE' || PARTIAL_UPLOAD.test(baseName(f.path))) continue;
       const key = `${baseName(dir.path)}/${baseName(f.path)}`;
       entries.push({
         digest: baseName(dir.path),

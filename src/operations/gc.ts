@@ -6,7 +6,8 @@ import { TERMINAL_STATES, type YarnAppState } from '../yarn/model.js';
 import { applicationStates } from './applications.js';
 import { mapConcurrently } from './concurrently.js';
 import { haClean } from './ha.js';
-import { stagingDirOf } from './staging-dir.js';
+import { PARTIAL_UPLOAD, stagingDirOf } from './staging-dir.js';
+import { APPLICATION_ID } from './yarn-context.js';
 
 export interface GcOptions extends ConnectionOptions {
   /** List what would go; remove nothing. @default false */
@@ -36,8 +37,6 @@ export interface GcResult {
 }
 
 export const DEFAULT_GC_GRACE_MS = 15 * 60_000;
-const APPLICATION_ID = /^application_\d+_\d+$/;
-const PARTIAL = /^\..*\.partial$/;
 
 /**
  * `flink-yarn gc`: removes what failed, killed or SIGKILLed runs left behind: staging directories
@@ -110,7 +109,7 @@ async function cachePartials(hdfs: WebHdfsClient, home: string, now: number, gra
   const perDigest = await mapConcurrently(digests, 8, (d) => listOrEmpty(hdfs, d.path));
   return perDigest
     .flat()
-    .filter((f) => f.type === 'FILE' && PARTIAL.test(baseName(f.path)))
+    .filter((f) => f.type === 'FILE' && PARTIAL_UPLOAD.test(baseName(f.path)))
     .map((f) => {
       const age = now - f.modificationTime;
       const old = age >= grace;

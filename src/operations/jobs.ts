@@ -114,17 +114,11 @@ export async function triggerSavepoint(
   jobId: string,
   options: SavepointOptions,
 ): Promise<SavepointResult> {
-  const job = checkJobId(jobId);
-  const target = await flinkOf(applicationId, options);
-  return untilTasksRun(
-    target,
-    options,
-    () =>
-      target.flink.triggerSavepoint(job, {
-        targetDirectory: options.targetDirectory,
-        formatType: options.formatType === 'native' ? 'NATIVE' : 'CANONICAL',
-      }),
-    (triggerId, remaining) => awaitSavepoint(target, job, triggerId, 'savepoint', { ...options, timeoutMs: remaining }),
+  return savepointOperation(applicationId, jobId, 'savepoint', options, (flink, job) =>
+    flink.triggerSavepoint(job, {
+      targetDirectory: options.targetDirectory,
+      formatType: options.formatType === 'native' ? 'NATIVE' : 'CANONICAL',
+    }),
   );
 }
 
@@ -137,15 +131,8 @@ export interface StopOptions extends JobOperationOptions {
 
 /** `flink-yarn stop APPID JOBID`: stops the job with a savepoint, and waits for its location. */
 export async function stopJob(applicationId: string, jobId: string, options: StopOptions): Promise<SavepointResult> {
-  const job = checkJobId(jobId);
-  const target = await flinkOf(applicationId, options);
-  return untilTasksRun(
-    target,
-    options,
-    () =>
-      target.flink.stopWithSavepoint(job, { targetDirectory: options.targetDirectory, drain: options.drain ?? false }),
-    (triggerId, remaining) =>
-      awaitSavepoint(target, job, triggerId, 'stop-with-savepoint', { ...options, timeoutMs: remaining }),
+  return savepointOperation(applicationId, jobId, 'stop-with-savepoint', options, (flink, job) =>
+    flink.stopWithSavepoint(job, { targetDirectory: options.targetDirectory, drain: options.drain ?? false }),
   );
 }
 
@@ -206,20 +193,25 @@ export async function cancelJob(
 const TASKS_NOT_RUNNING = /Not all required tasks are currently running/;
 
 /**
- * Triggers and awaits a savepoint; one refused because the job's tasks are not all RUNNING yet
- * (a job submitted a moment ago) is triggered again, within the same --timeout.
+ * Triggers a savepoint (or a stop with one) and awaits its location; one refused because the
+ * job's tasks are not all RUNNING yet (a job submitted a moment ago) is triggered again, within
+ * the same --timeout.
  */
-async function untilTasksRun(
-  target: JobManagerTarget,
+async function savepointOperation(
+  applicationId: string,
+  jobId: string,
+  what: 'savepoint' | 'stop-with-savepoint',
   options: JobOperationOptions,
-  trigger: () => Promise<string>,
-  await_: (triggerId: string, remainingMs: number) => Promise<SavepointResult>,
+  trigger: (flink: FlinkRestClient, job: string) => Promise<string>,
 ): Promise<SavepointResult> {
+  const job = checkJobId(jobId);
+  const target = await flinkOf(applicationId, options);
   const deadline = target.clock.now() + (options.timeoutMs ?? DEFAULT_SAVEPOINT_TIMEOUT_MS);
   for (;;) {
-    const triggerId = await noSavepointDir(trigger());
+    const triggerId = await noSavepointDir(trigger(target.flink, job));
+    const remaining = Math.max(0, deadline - target.clock.now());
     try {
-      return await await_(triggerId, Math.max(0, deadline - target.clock.now()));
+      return await awaitSavepoint(target, job, triggerId, what, { ...options, timeoutMs: remaining });
     } catch (e) {
       const retry = e instanceof FlinkYarnError && e.code === 'SAVEPOINT_FAILED' && TASKS_NOT_RUNNING.test(e.message);
       if (!retry || target.clock.now() + (options.pollMs ?? 500) >= deadline || options.signal?.aborted === true)

@@ -44,3 +44,6 @@ export async function removeStagingDir(context: ClusterContext, applicationId: s
     return { path, removed: false, problem: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/** A cache upload in progress, or one a killed run left: `.<random>.partial` next to its entry (session/staging.ts). */
+export const PARTIAL_UPLOAD = /^\..*\.partial$/;

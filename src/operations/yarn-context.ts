@@ -32,7 +32,8 @@ export function connectYarn(options: YarnConnectionOptions, scope: Configuration
   };
 }
 
-const APPLICATION_ID = /^application_\d+_\d+$/;
+/** A YARN application id, as the RM writes it (and as staging directories are named). */
+export const APPLICATION_ID = /^application_\d+_\d+$/;
 
 export function checkApplicationId(id: string): string {
   if (!APPLICATION_ID.test(id)) {

@@ -8,7 +8,7 @@ import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
 import { ALLOWED, explain } from './fidelity/allowed.js';
 import { compare, launchScript, normaliser, readLaunchContext, type Difference } from './fidelity/launch-context.js';
-import { user, waitFor } from './helpers.js';
+import { deployArgs, user, waitFor } from './helpers.js';
 
 // The fidelity harness: the same configuration deployed by Flink's own client (FlinkYarnSessionCli,
 // run as bin/yarn-session.sh runs it) and by ours, on the same cluster; what the NodeManager
@@ -84,17 +84,10 @@ async function deployBoth(
   const ours = cli(
     [
       mode.kind === 'session' ? 'session' : 'run',
-      '--flink-conf-dir',
-      conf.dir,
-      '--yarn-conf-dir',
-      cluster.confDir,
-      '--flink-home',
-      flinkHome,
+      ...deployArgs(conf.dir, flinkHome),
       '-d',
       '-nm',
       `fidelity-${name}-us`,
-      '-o',
-      'json',
       ...(mode.kind === 'application' ? [mode.jar, ...mode.args] : []),
     ],
     {},
@@ -192,16 +185,7 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
 
   it("Flink's own flink run finds our session through .yarn-properties-<user>, and never an application cluster", async () => {
     const conf = await writeBenchConfDir(ROOT, cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-props-')));
-    const common = [
-      '--flink-conf-dir',
-      conf.dir,
-      '--yarn-conf-dir',
-      cluster.confDir,
-      '--flink-home',
-      cluster.flinkHome,
-      '-o',
-      'json',
-    ];
+    const common = deployArgs(conf.dir);
     const session = cli(['session', ...common, '-d', '-nm', 'fidelity-props'], {}, 'flink-yarn', 300_000);
     expect(session.code, session.stderr).toBe(0);
     const { applicationId, restAddress } = JSON.parse(session.stdout) as { applicationId: string; restAddress: string };

@@ -10,13 +10,13 @@ const cluster = inject('minicluster');
 export const user = process.env.HADOOP_USER_NAME ?? process.env.USER ?? 'root';
 
 /** What a deploy on this cluster needs: the Flink conf, the cluster's Hadoop conf and Flink, JSON out. */
-export const deployArgs = (conf: string): string[] => [
+export const deployArgs = (conf: string, flinkHome: string = cluster.flinkHome): string[] => [
   '--flink-conf-dir',
   conf,
   '--yarn-conf-dir',
   cluster.confDir,
   '--flink-home',
-  cluster.flinkHome,
+  flinkHome,
   '-o',
   'json',
 ];
