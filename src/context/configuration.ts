@@ -7,6 +7,7 @@ import {
   type LoadedConfig,
   type ResolvedDir,
 } from '../config/load.js';
+import { UsageError } from '../errors/index.js';
 import { hadoopUser } from '../policy/hadoop-user.js';
 
 /** Where configuration comes from: the contract's flags, with its default chains. */
@@ -27,8 +28,8 @@ export interface ConfigurationOptions {
 
 /** Which files a command reads. */
 export interface ConfigurationScope {
-  /** The Flink conf dir (it must exist). @default false */
-  readonly flink?: boolean;
+  /** The Flink conf dir: it must exist, or with 'optional' it is read only when it does. @default false */
+  readonly flink?: boolean | 'optional';
   /** The Hadoop conf dir, when one is set. @default true */
   readonly hadoop?: boolean;
   /** hdfs-site.xml too. @default false */
@@ -56,7 +57,12 @@ export function resolveConfiguration(
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const request = { flinkConfDir: options.flinkConfDir, yarnConfDir: options.yarnConfDir, env, cwd };
-  const flinkDir = scope.flink === true ? resolveFlinkConfDir(request) : undefined;
+  const flinkDir =
+    scope.flink === true
+      ? resolveFlinkConfDir(request)
+      : scope.flink === 'optional'
+        ? optionalFlinkConfDir(request)
+        : undefined;
   const yarnDir = scope.hadoop === false ? undefined : resolveYarnConfDir(request);
   const user = hadoopUser({ explicit: options.user, env, osUser: osUserName });
   const systemProperties: Record<string, string> = {};
@@ -70,6 +76,16 @@ export function resolveConfiguration(
     expansion: { env, systemProperties },
   });
   return { env, cwd, user, flinkDir, yarnDir, config };
+}
+
+/** The Flink conf dir when the chain finds one; a command that only refines its work with it goes on without. */
+function optionalFlinkConfDir(request: Parameters<typeof resolveFlinkConfDir>[0]): ResolvedDir | undefined {
+  try {
+    return resolveFlinkConfDir(request);
+  } catch (e) {
+    if (e instanceof UsageError) return undefined;
+    throw e;
+  }
 }
 
 function osUserName(): string | undefined {

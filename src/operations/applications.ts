@@ -78,7 +78,7 @@ export async function killApplication(
   options: YarnConnectionOptions & { diagnostics?: string; timeoutMs?: number },
 ): Promise<KillResult> {
   const id = checkApplicationId(applicationId);
-  const { client, user, context } = connectYarn(options);
+  const { client, user, context } = connectYarn(options, { flink: 'optional' });
   const previousState = (await client.app(id)).state;
   const state = await client.kill(id, {
     diagnostics: options.diagnostics ?? `Killed by flink-yarn (user ${user})`,

@@ -6,7 +6,7 @@ import { TERMINAL_STATES } from '../yarn/model.js';
 import { applicationStates } from './applications.js';
 import { mapConcurrently } from './concurrently.js';
 import { DEFAULT_GC_GRACE_MS, listOrEmpty } from './gc.js';
-import { CACHE_ENTRIES_FILE, cacheDirOf, PARTIAL_UPLOAD } from './staging-dir.js';
+import { CACHE_ENTRIES_FILE, cacheDirOf, PARTIAL_UPLOAD, stagingBaseOf, stagingRootOf } from './staging-dir.js';
 import { APPLICATION_ID } from './yarn-context.js';
 
 export interface CacheOptions extends ConnectionOptions {
@@ -24,7 +24,7 @@ export interface CachePruneOptions extends CacheOptions {
   readonly dryRun?: boolean;
 }
 
-/** One file of the content-addressed cache, `<home>/.flink-yarn/cache/<digest>/<name>`. */
+/** One file of the content-addressed cache, `<base>/.flink-yarn/cache/<digest>/<name>` (base: staging-dir.ts). */
 export interface CacheEntry {
   readonly digest: string;
   readonly name: string;
@@ -70,7 +70,7 @@ const ENTRY = /^[^/\s]+\/[^/\s]+$/;
 
 /** `flink-yarn cache ls`: every entry of the jar cache, its size, last use and the applications using it. */
 export async function cacheList(options: CacheOptions): Promise<CacheListing> {
-  const context = ClusterContext.open(options, { hdfs: true });
+  const context = ClusterContext.open(options, { flink: 'optional', hdfs: true });
   context.requireRmConfigured();
   return listCache(context, options.graceMs ?? DEFAULT_GC_GRACE_MS);
 }
@@ -80,7 +80,7 @@ export async function cacheList(options: CacheOptions): Promise<CacheListing> {
  * `olderThanMs`, then the digest directories left empty. Partial uploads are `gc`'s.
  */
 export async function cachePrune(options: CachePruneOptions): Promise<CachePruneResult> {
-  const context = ClusterContext.open(options, { hdfs: true });
+  const context = ClusterContext.open(options, { flink: 'optional', hdfs: true });
   context.requireRmConfigured();
   const listing = await listCache(context, options.graceMs ?? DEFAULT_GC_GRACE_MS);
   const dryRun = options.dryRun === true;
@@ -129,11 +129,12 @@ export function decidePrune(
 
 async function listCache(context: ClusterContext, graceMs: number): Promise<CacheListing> {
   const hdfs = context.webHdfs();
-  const home = await hdfs.homeDirectory();
+  // yarn.staging-directory moves the cache with the staging directories.
+  const base = await stagingBaseOf(context);
   // Users first, then the cache: an entry a deploy stages after this listing began is then
   // either seen as used or not seen at all.
-  const { users, unknown } = await cacheUsers(context, hdfs, home, graceMs);
-  const digests = (await listOrEmpty(hdfs, cacheDirOf(home))).filter((s) => s.type === 'DIRECTORY');
+  const { users, unknown } = await cacheUsers(context, hdfs, base, graceMs);
+  const digests = (await listOrEmpty(hdfs, cacheDirOf(base))).filter((s) => s.type === 'DIRECTORY');
   const perDigest = await mapConcurrently(digests, 8, (d) => listOrEmpty(hdfs, d.path));
   const entries: CacheEntry[] = [];
   const digestDirs = digests.map((dir, i) => ({ path: dir.path, children: perDigest[i]?.length ?? 0 }));
@@ -169,7 +170,7 @@ function lastUse(f: HdfsFileStatus): Pick<CacheEntry, 'lastUsed' | 'lastUsedFrom
 
 /**
  * Which running applications use which entries (`<digest>/<name>` -> application ids), from the
- * `cache-entries.txt` a deploy writes into `<home>/.flink/<appId>`: the RM's application report
+ * `cache-entries.txt` a deploy writes into `<base>/.flink/<appId>`: the RM's application report
  * does not carry the AM's local resources. A staging directory of an application that is not
  * running, or that YARN does not know and is older than the grace period, uses nothing; one
  * that holds jars of its own (Flink's client, `--no-reuse-uploads`) uses nothing either.
@@ -177,10 +178,10 @@ function lastUse(f: HdfsFileStatus): Pick<CacheEntry, 'lastUsed' | 'lastUsedFrom
 async function cacheUsers(
   context: ClusterContext,
   hdfs: WebHdfsClient,
-  home: string,
+  base: string,
   graceMs: number,
 ): Promise<{ users: Map<string, Set<string>>; unknown: UnknownUse[] }> {
-  const dirs = (await listOrEmpty(hdfs, `${home}/.flink`)).filter(
+  const dirs = (await listOrEmpty(hdfs, stagingRootOf(base))).filter(
     (s) => s.type === 'DIRECTORY' && APPLICATION_ID.test(baseName(s.path)),
   );
   const states = await applicationStates(

@@ -6,7 +6,7 @@ import { TERMINAL_STATES, type YarnAppState } from '../yarn/model.js';
 import { applicationStates } from './applications.js';
 import { mapConcurrently } from './concurrently.js';
 import { haClean } from './ha.js';
-import { PARTIAL_UPLOAD, stagingDirOf } from './staging-dir.js';
+import { cacheDirOf, PARTIAL_UPLOAD, stagingBaseOf, stagingDirOf, stagingRootOf } from './staging-dir.js';
 import { APPLICATION_ID } from './yarn-context.js';
 
 export interface GcOptions extends ConnectionOptions {
@@ -45,16 +45,17 @@ export const DEFAULT_GC_GRACE_MS = 15 * 60_000;
  * touched.
  */
 export async function gc(options: GcOptions): Promise<GcResult> {
-  const context = ClusterContext.open(options, { flink: options.ha === true, hdfs: true });
+  // The Flink configuration, when there is one, may move staging (yarn.staging-directory).
+  const context = ClusterContext.open(options, { flink: options.ha === true ? true : 'optional', hdfs: true });
   context.requireRmConfigured();
   const hdfs = context.webHdfs();
-  const home = await hdfs.homeDirectory();
   const now = context.clock.now();
   const grace = options.graceMs ?? DEFAULT_GC_GRACE_MS;
-  const found = [
-    ...(await stagingLeftovers(context, hdfs, home, now, grace)),
-    ...(await cachePartials(hdfs, home, now, grace)),
-  ];
+  const found: Finding[] = [];
+  for (const base of await stagingBases(context)) {
+    found.push(...(await stagingLeftovers(context, hdfs, base, now, grace)));
+    found.push(...(await cachePartials(hdfs, base, now, grace)));
+  }
   const removed: Leftover[] = [];
   const kept: Leftover[] = [];
   for (const f of found) {
@@ -76,22 +77,29 @@ interface Finding {
   readonly remove: boolean;
 }
 
-/** `<home>/.flink/<appId>` of every application that has ended, or that YARN never knew and is old. */
+/** The home directory, where Flink's client stages by default, and yarn.staging-directory when set. */
+async function stagingBases(context: ClusterContext): Promise<string[]> {
+  const home = await context.webHdfs().homeDirectory();
+  const configured = await stagingBaseOf(context);
+  return configured === home ? [home] : [home, configured];
+}
+
+/** `<base>/.flink/<appId>` of every application that has ended, or that YARN never knew and is old. */
 async function stagingLeftovers(
   context: ClusterContext,
   hdfs: WebHdfsClient,
-  home: string,
+  base: string,
   now: number,
   grace: number,
 ): Promise<Finding[]> {
-  const dirs = (await listOrEmpty(hdfs, `${home}/.flink`)).filter(
+  const dirs = (await listOrEmpty(hdfs, stagingRootOf(base))).filter(
     (s) => s.type === 'DIRECTORY' && APPLICATION_ID.test(baseName(s.path)),
   );
   const ids = dirs.map((d) => baseName(d.path));
   const states = await applicationStates(context.resourceManager(), ids);
   return dirs.map((dir) => {
     const id = baseName(dir.path);
-    const item = (reason: string): Leftover => ({ kind: 'staging', path: stagingDirOf(home, id), reason });
+    const item = (reason: string): Leftover => ({ kind: 'staging', path: stagingDirOf(base, id), reason });
     const state: YarnAppState | undefined = states.get(id);
     if (state !== undefined && TERMINAL_STATES.includes(state))
       return { item: item(`${id} is ${state}`), remove: true };
@@ -104,8 +112,8 @@ async function stagingLeftovers(
 }
 
 /** Partial uploads (`.<random>.partial`) in the content-addressed cache that no upload will finish. */
-async function cachePartials(hdfs: WebHdfsClient, home: string, now: number, grace: number): Promise<Finding[]> {
-  const digests = (await listOrEmpty(hdfs, `${home}/.flink-yarn/cache`)).filter((s) => s.type === 'DIRECTORY');
+async function cachePartials(hdfs: WebHdfsClient, base: string, now: number, grace: number): Promise<Finding[]> {
+  const digests = (await listOrEmpty(hdfs, cacheDirOf(base))).filter((s) => s.type === 'DIRECTORY');
   const perDigest = await mapConcurrently(digests, 8, (d) => listOrEmpty(hdfs, d.path));
   return perDigest
     .flat()

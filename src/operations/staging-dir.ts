@@ -1,14 +1,54 @@
+import { describeEntry } from '../config/flink/entries.js';
+import type { FlinkConfiguration } from '../config/flink/configuration.js';
+import { OPTIONS } from '../config/flink/options.js';
 import type { ClusterContext } from '../context/index.js';
+import { UsageError } from '../errors/index.js';
+import { absoluteOn, locatePath } from '../hdfs/uris.js';
 import { defaultFsUri } from '../hdfs/webhdfs-client.js';
 
-/** Where Flink's client (and this one) stages an application's files: `<home>/.flink/<appId>`. */
-export function stagingDirOf(homeDir: string, applicationId: string): string {
-  return `${homeDir}/.flink/${applicationId}`;
+/** The directory of every application's staging directory: `<base>/.flink`. */
+export function stagingRootOf(base: string): string {
+  return `${base === '/' ? '' : base}/.flink`;
 }
 
-/** The content-addressed jar cache: `<home>/.flink-yarn/cache/<sha256>/<name>`. */
-export function cacheDirOf(homeDir: string): string {
-  return `${homeDir}/.flink-yarn/cache`;
+/** Where Flink's client (and this one) stages an application's files: `<base>/.flink/<appId>`. */
+export function stagingDirOf(base: string, applicationId: string): string {
+  return `${stagingRootOf(base)}/${applicationId}`;
+}
+
+/** The content-addressed jar cache: `<base>/.flink-yarn/cache/<sha256>/<name>`. */
+export function cacheDirOf(base: string): string {
+  return `${base === '/' ? '' : base}/.flink-yarn/cache`;
+}
+
+/**
+ * The base of the staging directories and of the jar cache: yarn.staging-directory (a path on
+ * fs.defaultFS, relative ones against the home directory, as Hadoop qualifies it), else the
+ * user's HDFS home, as Flink's client decides.
+ */
+export async function stagingBaseOf(context: ClusterContext): Promise<string> {
+  const hdfs = context.webHdfs();
+  const configured = configuredStagingPath(context.config.flink, () => defaultFsUri(context.config.hadoop));
+  if (configured === undefined) return hdfs.homeDirectory();
+  return configured.startsWith('/') ? configured : absoluteOn(configured, await hdfs.homeDirectory());
+}
+
+/**
+ * yarn.staging-directory as a path on the default file system (absolute, or relative to the home
+ * directory); undefined when unset. Another file system is bad usage: only fs.defaultFS is reached.
+ */
+export function configuredStagingPath(flink: FlinkConfiguration, defaultFs: () => string): string | undefined {
+  const configured = flink.lookup(OPTIONS.stagingDirectory);
+  const value = configured?.entry.value.trim() ?? '';
+  if (configured === undefined || value === '') return undefined;
+  const fs = defaultFs();
+  const at = locatePath(value, fs, 'hdfs');
+  if (at.kind !== 'hdfs') {
+    throw new UsageError(
+      `${configured.entry.key} is '${value}' (${describeEntry(configured.entry)}), not on ${fs}: flink-yarn stages files through WebHDFS on fs.defaultFS only. Set it to a path there (e.g. /flink/staging) or remove it.`,
+    );
+  }
+  return at.path;
 }
 
 /** In a staging directory: the cache entries (`<digest>/<name>`, one a line) that deployment uses. */
@@ -38,7 +78,7 @@ export async function removeStagingDir(context: ClusterContext, applicationId: s
   }
   try {
     const hdfs = context.webHdfs();
-    path = stagingDirOf(await hdfs.homeDirectory(), applicationId);
+    path = stagingDirOf(await stagingBaseOf(context), applicationId);
     return { path, removed: await hdfs.delete(path, true) };
   } catch (e) {
     return { path, removed: false, problem: e instanceof Error ? e.message : String(e) };

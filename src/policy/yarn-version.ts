@@ -1,7 +1,8 @@
 /**
  * What a REST launcher can do on each YARN version, in one table. Sources: the Hadoop changelogs
  * and the ResourceManager's submission DAO per release (writable REST API in 2.5.0, YARN-1713;
- * JSON numbers from 2.6.0, YARN-2546; validity interval in the REST body from 2.9.0, YARN-4625;
+ * JSON numbers from 2.6.0, YARN-2546; validity interval and log aggregation context in the REST
+ * body from 2.9.0, YARN-4625 (absent in 2.7.0's DAO, present in 2.10.0's);
  * node labels 2.6.0; priority honoured from 2.8.0, YARN-1963; amRPCAddress in app reports from
  * 2.8), and Flink's HA documentation for container behaviour.
  */
@@ -18,6 +19,8 @@ export interface YarnVersionPolicy {
   readonly validityIntervalOverRest: boolean;
   /** YARN itself supports the interval (the Java API), even if REST cannot carry it. */
   readonly validityIntervalInYarn: boolean;
+  /** log-aggregation-context (rolled-log patterns) can be sent over REST. */
+  readonly logAggregationContextOverRest: boolean;
   readonly nodeLabels: boolean;
   /** The scheduler honours application priority. */
   readonly priority: boolean;
@@ -37,6 +40,7 @@ const NONE: YarnVersionPolicy = {
   keepContainers: false,
   validityIntervalOverRest: false,
   validityIntervalInYarn: false,
+  logAggregationContextOverRest: false,
   nodeLabels: false,
   priority: false,
   amRpcAddress: false,
@@ -84,6 +88,7 @@ export const VERSION_POLICY: readonly Row[] = [
     keepContainers: true,
     validityIntervalOverRest: true,
     validityIntervalInYarn: true,
+    logAggregationContextOverRest: true,
     nodeLabels: true,
     priority: true,
     amRpcAddress: true,

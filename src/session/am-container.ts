@@ -15,10 +15,11 @@ export interface StagedResource {
   readonly type: 'FILE' | 'ARCHIVE';
   /**
    * What the file is to Flink: the dist jar, the configuration, a shipped file, the user's
-   * program jar (application and per-job mode), or a serialized JobGraph (per-job mode).
+   * program jar or usrlib/ (application and per-job mode), a serialized JobGraph (per-job mode);
+   * `archive` (yarn.ship-archives) and `plugin` are shipped off the classpath; `keytab` and
+   * `krb5` reach the TaskManagers through their own variables, not the ship list.
    */
-  /** `archive`: yarn.ship-archives, unpacked by the NodeManager and not on the classpath. */
-  readonly role: 'dist' | 'config' | 'ship' | 'user' | 'job-graph' | 'archive';
+  readonly role: 'dist' | 'config' | 'ship' | 'user' | 'job-graph' | 'archive' | 'plugin' | 'keytab' | 'krb5';
 }
 
 /** `yarn.classpath.include-user-jar`: where the user's jar goes on the JobManager's classpath. */
@@ -56,6 +57,11 @@ export interface AmContainerInput {
   readonly logConfigKey: string | undefined;
   /** @default ORDER */
   readonly userJarInclusion?: UserJarInclusion;
+  /**
+   * A keytab login (security.kerberos.login.keytab and .principal): where the containers find the
+   * keytab (the shipped resource's key, or a path on every node) and the principal.
+   */
+  readonly keytab?: { readonly localPath: string; readonly principal: string } | undefined;
 }
 
 export interface AmContainerSpec {
@@ -118,8 +124,13 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
   const config = input.resources.find((r) => r.role === 'config');
   if (dist === undefined || config === undefined)
     throw new FlinkYarnError('INTERNAL', 'the AM needs the Flink dist jar and a configuration file');
-  // The JobGraph is read from the working directory, not rebuilt for TaskManagers: it is not shipped on.
-  const shipped = input.resources.filter((r) => r.role !== 'dist' && r.role !== 'job-graph');
+  // What Flink lists for the TaskManagers: not the uploaded dist (_FLINK_DIST_JAR), the JobGraph (read
+  // by the JobManager only), the keytab or krb5.conf (their own variables); a provided (PUBLIC) dist is.
+  const shipped = input.resources.filter(
+    (r) => (r.role !== 'dist' || r.visibility === 'PUBLIC') && !['job-graph', 'keytab', 'krb5'].includes(r.role),
+  );
+  const keytab = input.resources.find((r) => r.role === 'keytab');
+  const krb5 = input.resources.find((r) => r.role === 'krb5');
   const legacy = input.flinkVersion[0] === 1 && input.flinkVersion[1] < 19;
   const encode = (r: StagedResource): string => (legacy ? legacyDescriptor(r) : descriptor(r));
   const flinkClasspath = `${classpath(input.resources, input.userJarInclusion ?? 'ORDER').join(':')}:`;
@@ -134,6 +145,16 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
     _CLIENT_SHIP_FILES: shipped.map(encode).join(';'),
     _FLINK_YARN_FILES: input.yarnFilesDir,
     HADOOP_USER_NAME: input.user,
+    // The JobManager logs in from _LOCAL_KEYTAB_PATH (it rewrites its keytab option to it) and hands
+    // the TaskManagers _REMOTE_KEYTAB_PATH and _KRB5_PATH to localize.
+    ...(input.keytab !== undefined
+      ? {
+          _LOCAL_KEYTAB_PATH: input.keytab.localPath,
+          _KEYTAB_PRINCIPAL: input.keytab.principal,
+          ...(keytab !== undefined ? { _REMOTE_KEYTAB_PATH: keytab.uri } : {}),
+        }
+      : {}),
+    ...(krb5 !== undefined ? { _KRB5_PATH: krb5.uri } : {}),
     CLASSPATH: [
       ...(input.extraEnvironment.CLASSPATH !== undefined ? [input.extraEnvironment.CLASSPATH] : []),
       flinkClasspath,
@@ -151,7 +172,13 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
   const command = startCommand(input.commandTemplate ?? DEFAULT_START_COMMAND_TEMPLATE, {
     java: '$JAVA_HOME/bin/java',
     jvmmem: jvmMemoryFlags(input.memory),
-    jvmopts: [input.jvmOptions, '-XX:+IgnoreUnrecognizedVMOptions'].filter((o) => o.trim() !== '').join(' '),
+    jvmopts: [
+      input.jvmOptions,
+      '-XX:+IgnoreUnrecognizedVMOptions',
+      ...(krb5 !== undefined ? ['-Djava.security.krb5.conf=krb5.conf'] : []),
+    ]
+      .filter((o) => o.trim() !== '')
+      .join(' '),
     logging,
     class: ENTRYPOINT_CLASSES[input.entrypoint],
     redirects: '1> <LOG_DIR>/jobmanager.out 2> <LOG_DIR>/jobmanager.err',
@@ -190,12 +217,11 @@ export function classpath(resources: readonly StagedResource[], inclusion: UserJ
 
 /**
  * Flink's classpath order: the container directory ('', for non-jar files such as log4j.properties)
- * and every shipped jar outside plugins/, sorted; the dist jar and the configuration come last.
+ * and every shipped jar, sorted; the dist jar and the configuration come last.
  */
 export function classpathEntries(shipped: readonly StagedResource[]): string[] {
   const entries = new Set<string>();
   for (const r of shipped) {
-    if (r.key.startsWith('plugins/')) continue;
     if (r.key.endsWith('jar')) entries.add(r.key);
     // A top-level file's parent is the empty entry, as Flink writes it (Java reads it as '.').
     else entries.add(r.key.includes('/') ? r.key.slice(0, r.key.lastIndexOf('/')) : '');

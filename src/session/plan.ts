@@ -36,8 +36,11 @@ export interface SessionPlanInput {
   readonly user: string;
   /** `hdfs://authority` of fs.defaultFS. */
   readonly defaultFs: string;
-  /** The user's HDFS home (path only), where `.flink/<appId>` is staged. */
-  readonly homeDir: string;
+  /**
+   * Where `.flink/<appId>` is staged (path only): yarn.staging-directory, else the user's HDFS
+   * home. Flink's `_CLIENT_HOME_DIR`.
+   */
+  readonly stagingBase: string;
   /** Files staged (or, in a dry run, to be staged) for the AM. */
   readonly resources: readonly StagedResource[];
   /** From new-application, when the RM was asked. */
@@ -103,6 +106,11 @@ export type AppSubmission = {
   readonly 'application-tags'?: { readonly tag: readonly string[] };
   readonly 'app-node-label-expression'?: string;
   readonly 'am-container-spec'?: AmContainerSpec;
+  /** yarn.rolled-logs.include-pattern / exclude-pattern (Flink 2.x's client sets them). */
+  readonly 'log-aggregation-context'?: {
+    readonly 'rolled-log-include-pattern'?: string;
+    readonly 'rolled-log-exclude-pattern'?: string;
+  };
 };
 
 /** Everything decided before the files are staged: it does not depend on where they land. */
@@ -220,6 +228,8 @@ function deploymentFacts(input: SessionPlanInput, ctx: RuleContext, jm: Resolved
     amVcores: safe(() => flink.integer(OPTIONS.appMasterVcores)) ?? 1,
     maximumVcores: input.maximumCapability?.vCores ?? config.yarnSite.maximumAllocationVcores.value,
     nodeLabel: flink.string(OPTIONS.applicationNodeLabel),
+    rolledLogs: rolledLogs(flink) !== undefined,
+    javaOptionsAll: flink.raw('env.java.opts.all')?.value ?? flink.raw('env.java.opts')?.value,
     priority: safe(() => flink.integer(OPTIONS.applicationPriority)) ?? -1,
     userJarInclusionWritten: readUserJarInclusion(flink).written,
     entrypoint: input.entrypoint,
@@ -250,18 +260,20 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
           commandTemplate: flink.string(OPTIONS.containerStartCommandTemplate),
           applicationId: input.applicationId,
           user: input.user,
-          clientHomeDir: `${input.defaultFs}${input.homeDir}`,
-          yarnFilesDir: `${input.defaultFs}${input.homeDir}/.flink/${input.applicationId}`,
+          clientHomeDir: `${input.defaultFs}${input.stagingBase}`,
+          yarnFilesDir: `${input.defaultFs}${input.stagingBase.replace(/\/$/, '')}/.flink/${input.applicationId}`,
           yarnApplicationClasspath: yarnApplicationClasspath(input.config),
           extraEnvironment: prefixed(flink, 'containerized.master.env.'),
           logConfigKey: logConfigKey(input),
           userJarInclusion: decision.userJarInclusion,
+          keytab: keytabLogin(flink),
         });
   const queue = flink.string(OPTIONS.applicationQueue);
   const priority = safe(() => flink.integer(OPTIONS.applicationPriority)) ?? -1;
   const tags = parseList(flink.string(OPTIONS.tags) ?? '');
   const nodeLabel = flink.string(OPTIONS.applicationNodeLabel);
   const validityInterval = decision.policy.attemptFailuresValidityInterval;
+  const rolled = rolledLogs(flink);
   const body: AppSubmission = {
     'application-id': input.applicationId,
     'application-name': flink.string(OPTIONS.applicationName) ?? input.defaultName,
@@ -278,6 +290,7 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
     ...(tags.length > 0 ? { 'application-tags': { tag: tags } } : {}),
     ...(nodeLabel !== undefined && policy.nodeLabels ? { 'app-node-label-expression': nodeLabel } : {}),
     ...(containerSpec !== null ? { 'am-container-spec': withAcls(containerSpec, flink) } : {}),
+    ...(rolled !== undefined && policy.logAggregationContextOverRest ? { 'log-aggregation-context': rolled } : {}),
   };
   // The same shape on the wire, its scalars as strings: what Hadoop 2.5.x reads.
   return policy.numbersAsStrings ? (stringifyScalars(body) as AppSubmission) : body;
@@ -337,6 +350,33 @@ function taskManagerMemory(flink: ConfigModel['flink']): DeploymentFacts['taskMa
       set(OPTIONS.taskManagerFlinkSize) ||
       (set(OPTIONS.taskManagerTaskHeap) && set(OPTIONS.taskManagerManaged)),
     processBytes,
+  };
+}
+
+/** The rolled-log patterns Flink 2.x's client puts in the log aggregation context; blank ones are left out, as there. */
+export function rolledLogs(
+  flink: ConfigModel['flink'],
+): NonNullable<AppSubmission['log-aggregation-context']> | undefined {
+  const include = flink.string(OPTIONS.rolledLogsInclude);
+  const exclude = flink.string(OPTIONS.rolledLogsExclude);
+  const set = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
+  if (!set(include) && !set(exclude)) return undefined;
+  return {
+    ...(set(include) ? { 'rolled-log-include-pattern': include } : {}),
+    ...(set(exclude) ? { 'rolled-log-exclude-pattern': exclude } : {}),
+  };
+}
+
+/**
+ * A keytab login: where the containers find the keytab (yarn.security.kerberos.localized-keytab-path,
+ * the shipped resource's key or a path on every node) and the principal.
+ */
+function keytabLogin(flink: ConfigModel['flink']): { localPath: string; principal: string } | undefined {
+  const keytab = flink.string(OPTIONS.kerberosKeytab)?.trim() ?? '';
+  if (keytab === '') return undefined;
+  return {
+    localPath: flink.string(OPTIONS.localizedKeytabPath)?.trim() || 'krb5.keytab',
+    principal: flink.string(OPTIONS.kerberosPrincipal)?.trim() ?? '',
   };
 }
 

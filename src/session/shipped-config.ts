@@ -34,7 +34,10 @@ export function restoreKeys(flinkVersion: string): { path: string; ignoreUnclaim
       };
 }
 
-/** Flink's Java 17 module flags (its distribution's env.java.opts.all), added when the configuration has none. */
+/**
+ * Flink's Java 17 module flags, as its distribution's conf/config.yaml sets env.java.opts.all. Not
+ * added by any client: a configuration without them gets the JAVA_MODULE_OPTIONS_UNSET warning.
+ */
 export const JAVA_17_OPTIONS = [
   ...[
     'java.base/sun.net.util',
@@ -119,13 +122,12 @@ export function shippedConfiguration(
   }
   for (const k of ['jobmanager.bind-host', 'taskmanager.bind-host']) if (out.get(k) === 'localhost') out.delete(k);
   out.delete('taskmanager.host');
-  if (!out.has('env.java.opts.all') && !out.has('env.java.opts')) out.set('env.java.opts.all', JAVA_17_OPTIONS);
   return Object.fromEntries(out);
 }
 
 export function javaOptions(config: ConfigModel): string {
   const flink = config.flink;
-  const all = flink.raw('env.java.opts.all')?.value ?? flink.raw('env.java.opts')?.value ?? JAVA_17_OPTIONS;
+  const all = flink.raw('env.java.opts.all')?.value ?? flink.raw('env.java.opts')?.value;
   return [
     flink.raw('env.java.default-opts.all')?.value,
     all,

@@ -26,6 +26,7 @@ import {
   zookeeperQuorumValid,
 } from './rules/ha.js';
 import { deprecatedKeys, typedValuesParse, zookeeperSaslLoginContext } from './rules/keys.js';
+import { keytabWithPrincipal } from './rules/security.js';
 
 /** Every rule, by name. Order does not matter: the output is sorted. */
 export const RULES: readonly Rule[] = [
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   zookeeperSaslLoginContext,
   zookeeperAclKnown,
   zookeeperCreatorAclIdentity,
+  keytabWithPrincipal,
   deprecatedKeys,
   typedValuesParse,
 ];

@@ -112,7 +112,12 @@ export async function runKill(args: KillArgs, io: Io, stdin: NodeJS.ReadStream =
       throw new ExitError(EXIT.failed);
     }
   }
-  const result = await killApplication(args.applicationId, connection(args, io));
+  // The Flink configuration, when there is one, says where staging is (yarn.staging-directory).
+  const result = await killApplication(args.applicationId, {
+    ...connection(args, io),
+    flinkConfDir: args.flinkConfDir,
+    dynamicProperties: args.dynamicProperties ?? {},
+  });
   let cleaned: { namespace: string; zkNodes: number; storage: string | null; storageRemoved: boolean }[] | undefined;
   if (args.cleanupHa === true) {
     // Flink removes its HA data only on a graceful shutdown; after a kill it stays and would be recovered.

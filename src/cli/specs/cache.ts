@@ -1,11 +1,11 @@
 import { parseDuration } from '../../config/values/duration.js';
 import { UsageError } from '../../errors/index.js';
-import { CONNECTION_FLAGS } from '../flags.js';
+import { CONNECTION_FLAGS, DYNAMIC_PROPERTIES, FLINK_CONF_DIR } from '../flags.js';
 import type { CommandSpec, OptionsOf } from '../spec.js';
 
 export const cache = {
   name: 'cache',
-  describe: 'The content-addressed jar cache on HDFS (<home>/.flink-yarn/cache)',
+  describe: 'The content-addressed jar cache on HDFS (<home or yarn.staging-directory>/.flink-yarn/cache)',
   /** What `flink-yarn cache` alone says. */
   demand: 'Name a cache command: ls or prune.',
 } as const;
@@ -13,7 +13,8 @@ export const cache = {
 export const cacheList = {
   name: 'ls',
   describe: 'Every cache entry: its size, last use, and the running applications using it',
-  flags: [...CONNECTION_FLAGS],
+  // The Flink configuration only for yarn.staging-directory, which moves the cache.
+  flags: [...CONNECTION_FLAGS, FLINK_CONF_DIR, DYNAMIC_PROPERTIES],
 } as const satisfies CommandSpec;
 
 /** `--older-than 7d`: a Flink duration, as a usage error when it is not one. */
@@ -31,6 +32,8 @@ export const cachePrune = {
   describe: 'Remove entries no running application uses and none used within --older-than',
   flags: [
     ...CONNECTION_FLAGS,
+    FLINK_CONF_DIR,
+    DYNAMIC_PROPERTIES,
     {
       name: 'older-than',
       property: 'olderThanMs',

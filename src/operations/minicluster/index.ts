@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poll } from '../../async/poll.js';
 import { hadoopUser } from '../../policy/hadoop-user.js';
+import { JAVA_17_OPTIONS } from '../../session/shipped-config.js';
 import { FlinkYarnError } from '../../errors/index.js';
 import { ResourceManagerClient } from '../../yarn/rm-client.js';
 import { ensureBuilt, type MavenModule } from './build.js';
@@ -431,6 +432,8 @@ export function writeSessionConfDir(info: MiniclusterInfo, dir: string, extra: r
       'jobmanager.memory.process.size: 1024m',
       'taskmanager.memory.process.size: 1024m',
       'taskmanager.numberOfTaskSlots: 2',
+      // As Flink's distribution configures it for Java 17 (this machine's Java).
+      `env.java.opts.all: ${JAVA_17_OPTIONS}`,
       ...extra,
       '',
     ].join('\n'),

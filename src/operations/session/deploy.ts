@@ -6,7 +6,7 @@ import type { SessionPlan } from '../../session/plan.js';
 import { publicPlan } from '../../session/public-plan.js';
 import { restAddressOf } from '../applications.js';
 import { PLACEHOLDER_APPLICATION_ID, prepareDeployment, type PreparedDeployment } from './inputs.js';
-import { clusterVersion, preflight, type Preflight } from './preflight.js';
+import { clusterVersion, preflight, remoteResources, type Preflight } from './preflight.js';
 import { allocate, stage } from './stage.js';
 import { submit, waitForRunning, writePropertiesFile } from './submit.js';
 import type { SessionEvent, SessionOptions, SessionResult } from './types.js';
@@ -108,7 +108,10 @@ async function dryRun(
     ? options.hadoopVersion!
     : await clusterVersion(context, options.hadoopVersion, onEvent);
   const applicationId = options.applicationId ?? PLACEHOLDER_APPLICATION_ID;
-  return prepared.plan({ applicationId, hadoopVersion, homeDir: `/user/${prepared.user}` });
+  const target = { applicationId, hadoopVersion, stagingBase: prepared.plannedStagingBase };
+  // Files already on HDFS are listed (read only), so the plan shows what the AM would get.
+  const remote = await remoteResources(prepared, context, onEvent);
+  return prepared.plan(target, [...remote, ...prepared.unstaged(target)]);
 }
 
 function planned(plan: SessionPlan): SessionResult {

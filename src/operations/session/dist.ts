@@ -17,8 +17,11 @@ export interface LocalFile {
   readonly key: string;
   readonly path: string;
   readonly size: number;
-  /** `user`: usrlib/, on the classpath as the user jar is (yarn.classpath.include-user-jar). */
-  readonly role: 'dist' | 'ship' | 'user' | 'archive';
+  /**
+   * `user`: usrlib/, on the classpath as the user jar is (yarn.classpath.include-user-jar);
+   * `plugin`: plugins/, shipped but off the classpath.
+   */
+  readonly role: 'dist' | 'ship' | 'user' | 'archive' | 'plugin';
 }
 
 export interface FlinkDistribution {
@@ -43,6 +46,10 @@ export function readDistribution(options: {
   shipArchives?: readonly string[];
   /** `$internal.yarn.log-config-file` when the configuration sets it. */
   logConfig?: string | undefined;
+  /** yarn.provided.lib.dirs is set: the dist jar, lib/ and plugins/ come from there, not from here. */
+  providedLib?: boolean;
+  /** yarn.provided.usrlib.dir is set: the local usrlib/ stays here. */
+  providedUsrlib?: boolean;
 }): FlinkDistribution {
   const lib = join(options.flinkHome, 'lib');
   if (!existsSync(lib) || !statSync(lib).isDirectory()) {
@@ -55,17 +62,19 @@ export function readDistribution(options: {
   if (distPath === undefined || !existsSync(distPath)) {
     throw new UsageError(`No flink-dist jar in ${lib}; pass -j with the path of Flink's dist jar.`);
   }
-  const files: LocalFile[] = [file(basename(distPath), distPath, 'dist')];
-  for (const f of libFiles) files.push(file(`lib/${relative(lib, f)}`, f, 'ship'));
+  const files: LocalFile[] = [];
+  const provided = options.providedLib === true;
+  if (!provided) files.push(file(basename(distPath), distPath, 'dist'));
+  if (!provided) for (const f of libFiles) files.push(file(`lib/${relative(lib, f)}`, f, 'ship'));
   const plugins = join(options.flinkHome, 'plugins');
-  if (statOrUndefined(plugins) !== undefined) {
+  if (!provided && statOrUndefined(plugins) !== undefined) {
     // All of it, README.txt too, as Flink's client ships it: without a file the JobManager finds no
     // plugins/ directory and logs that it does not exist.
-    for (const f of walk(plugins)) files.push(file(`plugins/${relative(plugins, f)}`, f, 'ship'));
+    for (const f of walk(plugins)) files.push(file(`plugins/${relative(plugins, f)}`, f, 'plugin'));
   }
   // The distribution's usrlib/ goes with every cluster, its jars loaded as the user jar is.
   const usrlib = join(options.flinkHome, 'usrlib');
-  if (statOrUndefined(usrlib)?.isDirectory() === true) {
+  if (options.providedUsrlib !== true && statOrUndefined(usrlib)?.isDirectory() === true) {
     for (const f of walk(usrlib)) files.push(file(`usrlib/${relative(usrlib, f)}`, f, 'user'));
   }
   // As Flink's YarnLogConfigUtil: the configured file, else log4j.properties, else logback.xml.
@@ -87,7 +96,7 @@ export function readDistribution(options: {
   }
   for (const a of options.shipArchives ?? []) {
     // Flink's client accepts only these (YarnClusterDescriptor.isArchiveOnlyIncludedInShipArchiveFiles).
-    if (!existsSync(a) || !statChecked(a).isFile() || !/\.(tar\.gz|tar|tgz|dst|jar|zip)$/i.test(a)) {
+    if (!existsSync(a) || !statChecked(a).isFile() || !ARCHIVE_NAME.test(a)) {
       throw new UsageError(
         `yarn.ship-archives: ${a} is not an archive file (.tar.gz, .tgz, .tar, .dst, .jar or .zip); Flink's client refuses directories and other files there.`,
       );
@@ -95,11 +104,15 @@ export function readDistribution(options: {
     files.push(file(basename(a), a, 'archive'));
   }
   // Flink's uploader ships no other flink-dist*.jar (from lib/ or anywhere): the dist goes once, as the dist.
-  const shipped = files.filter((f, i) => i === 0 || !isFlinkDistJar(basename(f.key)));
+  const shipped = files.filter((f) => f.role === 'dist' || !isFlinkDistJar(basename(f.key)));
   return { home: options.flinkHome, version: flinkVersion(options.flinkHome, distPath), files: shipped, logConfig };
 }
 
-function isFlinkDistJar(name: string): boolean {
+/** The archive types Flink's client accepts in yarn.ship-archives. */
+export const ARCHIVE_NAME = /\.(tar\.gz|tar|tgz|dst|jar|zip)$/i;
+
+/** Flink's uploader ships a flink-dist*.jar only as the dist. */
+export function isFlinkDistJar(name: string): boolean {
   return name.startsWith('flink-dist') && name.endsWith('jar');
 }
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ConfigModel } from '../../config/assemble.js';
 import { OPTIONS } from '../../config/flink/options.js';
-import { parseList } from '../../config/values/lists.js';
 import type { ClusterContext } from '../../context/index.js';
 import type { Diagnostic } from '../../diagnostics/index.js';
 import { UsageError } from '../../errors/index.js';
+import { absoluteOn } from '../../hdfs/uris.js';
 import { defaultFsUri } from '../../hdfs/webhdfs-client.js';
 import type { Entrypoint, StagedResource } from '../../session/am-container.js';
 import {
@@ -17,8 +17,10 @@ import {
   type SessionPlan,
   type SessionPlanInput,
 } from '../../session/plan.js';
-import { stagingDirOf } from '../staging-dir.js';
+import { configuredStagingPath, stagingDirOf } from '../staging-dir.js';
 import { readDistribution, type FlinkDistribution } from './dist.js';
+import type { RemoteSource } from './remote.js';
+import { kerberosFiles, shipSources } from './sources.js';
 import type { StageFile } from './staging.js';
 import type { ProgramOptions, SessionOptions } from './types.js';
 
@@ -39,7 +41,7 @@ export const PLACEHOLDER_APPLICATION_ID = 'application_0000000000000_0000';
 export interface PlanTarget {
   readonly applicationId: string;
   readonly hadoopVersion: string;
-  readonly homeDir: string;
+  readonly stagingBase: string;
   readonly maximumCapability?: { memory: number; vCores: number } | undefined;
   /** The queue's default priority, from the scheduler. */
   readonly queueDefaultPriority?: number | undefined;
@@ -52,6 +54,10 @@ export interface PreparedDeployment {
   readonly dist: FlinkDistribution;
   /** The user jar and JobGraph (application and per-job clusters). */
   readonly programFiles: readonly StageFile[];
+  /** The keytab and krb5.conf of a Kerberos login: uploaded per application, never cached. */
+  readonly securityFiles: readonly StageFile[];
+  /** Files already on the cluster, registered where they are (provided dirs, hdfs:// ship entries). */
+  readonly remote: readonly RemoteSource[];
   readonly defaultFs: string;
   /** Flink 2.x reads only config.yaml (standard YAML); 1.x reads flink-conf.yaml. */
   readonly configName: 'config.yaml' | 'flink-conf.yaml';
@@ -59,8 +65,15 @@ export interface PreparedDeployment {
   readonly config: ConfigModel;
   /** Where `.yarn-properties-<user>` goes: the option, yarn.properties-file.location, or the temp dir. */
   readonly propertiesDir: string;
+  /**
+   * Where staging will be, before HDFS is asked: yarn.staging-directory, else `/user/<user>` (a
+   * relative option under it). Dry runs and pre-flight plan with it; a deploy asks HDFS.
+   */
+  readonly plannedStagingBase: string;
   /** The full plan, with the resources as staged (or, before staging, as they will be). */
   plan(target: PlanTarget, resources?: readonly StagedResource[]): SessionPlan;
+  /** The local files as they will be staged, for a plan made before staging. */
+  unstaged(target: PlanTarget): StagedResource[];
   /** The plan's decisions and findings, without the submission body. */
   decide(target: PlanTarget): ReturnType<typeof decideDeployment>;
 }
@@ -72,11 +85,15 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const flinkHome = options.flinkHome ?? env.FLINK_HOME;
   if (flinkHome === undefined)
     throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
-  // -t replaces yarn.ship-files, as in Flink's CLI; the option is a list, separated by ';'.
-  const shipFiles =
-    (options.shipFiles ?? []).length > 0
-      ? [...(options.shipFiles ?? [])]
-      : parseList(config.flink.string(OPTIONS.shipFiles) ?? '', /;/);
+  let defaultFs: string;
+  try {
+    defaultFs = defaultFsUri(config.hadoop);
+  } catch (e) {
+    if (options.dryRun !== true) throw e;
+    defaultFs = PLACEHOLDER_FS;
+  }
+  // -t replaces yarn.ship-files, as in Flink's CLI; the options are lists, separated by ';'.
+  const sources = shipSources(config.flink, defaultFs, options.shipFiles);
   // -j, else yarn.flink-dist-jar (a local path, file: URIs too), else lib/flink-dist*.jar.
   const configuredDist = config.flink.string(OPTIONS.flinkDistJar)?.replace(/^file:(\/\/)?/, '');
   const distJar =
@@ -85,20 +102,16 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     flinkHome,
     flinkConfDir: flinkDir!.dir,
     distJar,
-    shipFiles,
-    shipArchives: parseList(config.flink.string(OPTIONS.shipArchives) ?? '', /;/),
+    shipFiles: sources.localShipFiles,
+    shipArchives: sources.localShipArchives,
     logConfig: config.flink.string(OPTIONS.logConfigFile),
+    providedLib: sources.providedLib,
+    providedUsrlib: sources.providedUsrlib,
   });
   const entrypoint: Entrypoint =
     options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';
   const program = options.program === undefined ? undefined : programFiles(options.program, cwd, config);
-  let defaultFs: string;
-  try {
-    defaultFs = defaultFsUri(config.hadoop);
-  } catch (e) {
-    if (options.dryRun !== true) throw e;
-    defaultFs = PLACEHOLDER_FS;
-  }
+  const securityFiles = kerberosFiles(config.flink, cwd);
   const standardYaml = /^[2-9]\./.test(dist.version);
   const configName = standardYaml ? 'config.yaml' : 'flink-conf.yaml';
   const fsNote: Diagnostic[] =
@@ -114,6 +127,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const localFiles: readonly StageFile[] = [
     ...dist.files,
     ...(program?.files ?? []),
+    ...securityFiles,
     { key: configName, path: '', size: 0, role: 'config' },
   ];
   const input = (target: PlanTarget, resources: readonly StagedResource[]): SessionPlanInput => ({
@@ -126,7 +140,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     detached: options.detached,
     user,
     defaultFs,
-    homeDir: target.homeDir,
+    stagingBase: target.stagingBase,
     resources,
     maximumCapability: target.maximumCapability,
     queueDefaultPriority: target.queueDefaultPriority,
@@ -142,11 +156,11 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const unstaged = (target: PlanTarget): StagedResource[] =>
     localFiles.map((f) => ({
       key: f.key,
-      uri: `${defaultFs}${stagingDirOf(target.homeDir, target.applicationId)}/${f.key}`,
+      uri: `${defaultFs}${stagingDirOf(target.stagingBase, target.applicationId)}/${f.uploadAs ?? f.key}`,
       size: f.size,
       modificationTime: 0,
       visibility: 'APPLICATION',
-      type: 'FILE',
+      type: f.role === 'archive' ? 'ARCHIVE' : 'FILE',
       role: f.role,
     }));
   const withNote = <T extends { diagnostics: readonly Diagnostic[] }>(p: T): T =>
@@ -156,12 +170,16 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     entrypoint,
     dist,
     programFiles: program?.files ?? [],
+    securityFiles,
+    remote: sources.remote,
     defaultFs,
     configName,
     standardYaml,
     config,
     propertiesDir: options.propertiesDir ?? config.flink.raw(PROPERTIES_LOCATION)?.value ?? tmpdir(),
+    plannedStagingBase: absoluteOn(configuredStagingPath(config.flink, () => defaultFs) ?? '.', `/user/${user}`),
     plan: (target, resources) => withNote(buildSessionPlan(input(target, resources ?? unstaged(target)))),
+    unstaged,
     decide: (target) => withNote(decideDeployment(input(target, []))),
   };
 }

@@ -11,6 +11,8 @@ import type { ZooKeeperSettings } from '../../zookeeper/settings.js';
 import { PLACEHOLDER_APPLICATION_ID, PROPERTIES_LOCATION, type PreparedDeployment } from './inputs.js';
 import type { SessionEvent } from './types.js';
 import { SessionPlanError } from './errors.js';
+import { registerRemote } from './remote.js';
+import type { StagedResource } from '../../session/am-container.js';
 
 /** What the pre-flight found out, and the ZooKeeper session the later phases use. */
 export interface Preflight {
@@ -19,6 +21,8 @@ export interface Preflight {
   readonly queueDefaultPriority: number | undefined;
   /** With ZooKeeper HA, where this client could connect; closed by the caller. */
   readonly zookeeper: { readonly settings: ZooKeeperSettings; readonly session: ZooKeeperSession } | null;
+  /** Files already on the cluster (provided dirs, hdfs:// ship entries), registered where they are. */
+  readonly remote: readonly StagedResource[];
 }
 
 /** The ResourceManager's Hadoop version (or the one given), after saying which RM answered. */
@@ -46,8 +50,8 @@ export async function preflight(
   hadoopVersion: string,
   onEvent: (e: SessionEvent) => void,
 ): Promise<Preflight> {
-  const homeDir = `/user/${prepared.user}`;
-  const preliminary = prepared.decide({ applicationId: PLACEHOLDER_APPLICATION_ID, hadoopVersion, homeDir });
+  const stagingBase = prepared.plannedStagingBase;
+  const preliminary = prepared.decide({ applicationId: PLACEHOLDER_APPLICATION_ID, hadoopVersion, stagingBase });
   for (const d of preliminary.diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
   if (preliminary.diagnostics.some((d) => d.severity === 'error')) throw new SessionPlanError(preliminary.diagnostics);
   // Only a session is recorded for Flink's CLI: an application cluster takes no other jobs.
@@ -57,10 +61,41 @@ export async function preflight(
   const quorum = flink.string(OPTIONS.zkQuorum);
   if (zookeeperHa && quorum !== undefined) await checkQuorum(context, quorum, onEvent);
   const queueDefaultPriority = await checkQueue(context, flink.string(OPTIONS.applicationQueue), onEvent);
-  if (!zookeeperHa) return { hadoopVersion, queueDefaultPriority, zookeeper: null };
+  const remote = await remoteResources(prepared, context, onEvent);
+  if (!zookeeperHa) return { hadoopVersion, queueDefaultPriority, zookeeper: null, remote };
   const settings = context.zooKeeperSettings();
   const session = await checkZooKeeperRoot(context, settings, onEvent);
-  return { hadoopVersion, queueDefaultPriority, zookeeper: session === null ? null : { settings, session } };
+  return {
+    hadoopVersion,
+    queueDefaultPriority,
+    zookeeper: session === null ? null : { settings, session },
+    remote,
+  };
+}
+
+/** Lists what the deployment registers from the cluster's file system, before anything is created. */
+export async function remoteResources(
+  prepared: PreparedDeployment,
+  context: ClusterContext,
+  onEvent: (e: SessionEvent) => void,
+): Promise<StagedResource[]> {
+  if (prepared.remote.length === 0) return [];
+  const hdfs = context.webHdfs();
+  const { resources, diagnostics } = await registerRemote(
+    hdfs,
+    prepared.defaultFs,
+    () => hdfs.homeDirectory(),
+    prepared.remote,
+  );
+  for (const d of diagnostics) onEvent({ kind: 'diagnostic', diagnostic: d });
+  onEvent({
+    kind: 'preflight',
+    detail: `${resources.length} files already on HDFS registered where they are (${prepared.remote
+      .map((r) => r.option)
+      .filter((o, i, all) => all.indexOf(o) === i)
+      .join(', ')})`,
+  });
+  return resources;
 }
 
 /** The properties file is written once the session runs: its directory must be there before anything is created. */

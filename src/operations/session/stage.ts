@@ -8,7 +8,7 @@ import { InterruptedError } from '../../errors/index.js';
 import type { SessionPlan } from '../../session/plan.js';
 import { renderLegacyConfig, renderStandardConfig } from '../../session/shipped-config.js';
 import { zkPath } from '../../zookeeper/paths.js';
-import { cacheDirOf, CACHE_ENTRIES_FILE, stagingDirOf } from '../staging-dir.js';
+import { cacheDirOf, CACHE_ENTRIES_FILE, stagingBaseOf, stagingDirOf } from '../staging-dir.js';
 import { SessionPlanError } from './errors.js';
 import type { PlanTarget, PreparedDeployment } from './inputs.js';
 import type { Preflight } from './preflight.js';
@@ -48,7 +48,7 @@ export interface StageSettings {
 
 /**
  * Writes the shipped configuration and stages it with the distribution and the program under
- * `<home>/.flink/<appId>` (jars by content under the cache). The staging directory goes on the
+ * `<base>/.flink/<appId>` (base: yarn.staging-directory, else the home; jars by content under the cache). The staging directory goes on the
  * undo list before it is made.
  */
 export async function stage(
@@ -61,12 +61,12 @@ export async function stage(
   onEvent: (e: SessionEvent) => void,
 ): Promise<Staged> {
   const hdfs = context.webHdfs();
-  const homeDir = await hdfs.homeDirectory();
-  const stagingDir = stagingDirOf(homeDir, allocation.applicationId);
+  const stagingBase = await stagingBaseOf(context);
+  const stagingDir = stagingDirOf(stagingBase, allocation.applicationId);
   const target: PlanTarget = {
     ...allocation,
     hadoopVersion: settings.hadoopVersion,
-    homeDir,
+    stagingBase,
     queueDefaultPriority: pre.queueDefaultPriority,
   };
   const decision = prepared.decide(target);
@@ -82,6 +82,7 @@ export async function stage(
   const files: StageFile[] = [
     ...prepared.dist.files,
     ...prepared.programFiles,
+    ...prepared.securityFiles,
     { key: prepared.configName, path: configPath, size: statSync(configPath).size, role: 'config' },
   ];
   const bytes = files.reduce((n, f) => n + f.size, 0);
@@ -93,13 +94,14 @@ export async function stage(
   });
   await hdfs.mkdirs(stagingDir, '700');
   const digests = new DigestMemo();
-  const cacheDir = settings.reuseUploads ? cacheDirOf(homeDir) : null;
+  const cacheDir = settings.reuseUploads ? cacheDirOf(stagingBase) : null;
   const staged = await stageFiles(files, {
     hdfs,
     defaultFs: prepared.defaultFs,
     appDir: stagingDir,
     cacheDir,
-    perDeployment: new Set([prepared.configName]),
+    // The configuration differs per deployment; a keytab is a secret and goes with its application.
+    perDeployment: new Set([prepared.configName, ...prepared.securityFiles.map((f) => f.key)]),
     digests,
     replication: fileReplication(prepared),
     checkAborted: () => {
@@ -117,7 +119,7 @@ export async function stage(
   });
   return {
     stagingDir,
-    plan: prepared.plan(target, staged.resources),
+    plan: prepared.plan(target, [...pre.remote, ...staged.resources]),
     uploadedBytes: staged.uploadedBytes,
     reusedBytes: staged.reusedBytes,
     claimedNamespace,

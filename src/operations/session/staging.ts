@@ -15,6 +15,8 @@ export interface StageFile {
   readonly path: string;
   readonly size: number;
   readonly role: StagedResource['role'];
+  /** Its name in the application's directory when not the key (Flink uploads the keytab under its own name). */
+  readonly uploadAs?: string;
 }
 
 export interface StageOptions {
@@ -60,9 +62,10 @@ export async function stageFiles(files: readonly StageFile[], options: StageOpti
   const stageOne = async (f: StageFile): Promise<StagedResource> => {
     options.checkAborted?.();
     if (options.cacheDir === null || options.perDeployment.has(f.key)) {
-      const status = await hdfs.upload(f.path, `${options.appDir}/${f.key}`, { overwrite: true, ...replication });
+      const target = `${options.appDir}/${f.uploadAs ?? f.key}`;
+      const status = await hdfs.upload(f.path, target, { overwrite: true, ...replication });
       uploadedBytes += status.length;
-      return resource(f, `${defaultFs}${options.appDir}/${f.key}`, status, 'APPLICATION');
+      return resource(f, `${defaultFs}${target}`, status, 'APPLICATION');
     }
     const digest = await digests.sha256(f.path);
     const target = `${options.cacheDir}/${digest}/${basename(f.path)}`;

@@ -32,6 +32,10 @@ export interface DeploymentFacts {
   readonly amVcores: number;
   readonly maximumVcores: number;
   readonly nodeLabel: string | undefined;
+  /** yarn.rolled-logs.include-pattern or exclude-pattern is set. */
+  readonly rolledLogs: boolean;
+  /** env.java.opts.all (or the older env.java.opts), as configured. */
+  readonly javaOptionsAll: string | undefined;
   readonly priority: number;
   /** yarn.classpath.include-user-jar as written, upper-cased. */
   readonly userJarInclusionWritten: string;
@@ -260,6 +264,37 @@ export const aclWildcardAlone: DeploymentRule = (f) =>
       : [],
   );
 
+export const rolledLogsCarried: DeploymentRule = (f) =>
+  one(
+    f.rolledLogs &&
+      !f.policy.logAggregationContextOverRest &&
+      diagnostic(
+        'warning',
+        'ROLLED_LOGS_NOT_CARRIED',
+        `Hadoop ${f.hadoopVersion}'s REST API has no log aggregation context (from 2.9.0, YARN-4625); yarn.rolled-logs.* is ignored. Flink's own client would set it.`,
+        { key: OPTIONS.rolledLogsInclude.key },
+      ),
+  );
+
+/**
+ * Flink 1.18+ runs on Java 17 only with the module flags its distribution's config.yaml puts in
+ * env.java.opts.all; like Flink's client, flink-yarn does not add them, so it says when they are missing.
+ */
+export const javaModuleOptionsSet: DeploymentRule = (f) => {
+  const [major = 0, minor = 0] = f.flinkVersion.split('.').map(Number);
+  const java17Capable = major > 1 || (major === 1 && minor >= 18);
+  return one(
+    java17Capable &&
+      !(f.javaOptionsAll ?? '').includes('--add-opens') &&
+      diagnostic(
+        'warning',
+        'JAVA_MODULE_OPTIONS_UNSET',
+        `env.java.opts.all ${f.javaOptionsAll === undefined ? 'is not set' : 'has no --add-opens flags'}: on a Java 17+ NodeManager, Flink ${f.flinkVersion}'s JobManager and TaskManagers then fail where Kryo or the closure cleaner reach into JDK classes (InaccessibleObjectException). Flink's conf/config.yaml sets them; copy its env.java.opts.all into this configuration, or ignore this on Java 11 and older.`,
+        { key: 'env.java.opts.all' },
+      ),
+  );
+};
+
 /** Every deployment rule, by name. Order does not matter: the plan sorts its findings. */
 export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   hadoopVersionKnown,
@@ -280,6 +315,8 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   taskManagerMemoryConfigured,
   taskManagerWithinMaximum,
   taskManagerVcoresWithinMaximum,
+  rolledLogsCarried,
+  javaModuleOptionsSet,
 ];
 
 export function checkDeployment(facts: DeploymentFacts, rules = DEPLOYMENT_RULES): Diagnostic[] {

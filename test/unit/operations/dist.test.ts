@@ -47,8 +47,8 @@ describe("what Flink's client ships from a distribution", () => {
     const byKey = Object.fromEntries(dist.files.map((f) => [f.key, f.role]));
     expect(byKey).toMatchObject({
       [otherKey]: 'dist',
-      'plugins/README.txt': 'ship',
-      'plugins/metrics/m.jar': 'ship',
+      'plugins/README.txt': 'plugin',
+      'plugins/metrics/m.jar': 'plugin',
       'usrlib/udf.jar': 'user',
       'usrlib/more/lookup.csv': 'user',
     });

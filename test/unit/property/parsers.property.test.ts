@@ -522,7 +522,7 @@ describe('validation and the plan builder take any configuration', () => {
               detached,
               user: 'alice',
               defaultFs: 'hdfs://nn:8020',
-              homeDir: '/user/alice',
+              stagingBase: '/user/alice',
               resources,
               maximumCapability,
               defaultName: 'Flink session cluster',

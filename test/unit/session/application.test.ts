@@ -39,7 +39,7 @@ function input(overrides: Partial<SessionPlanInput> & { flink?: string } = {}): 
     detached: false,
     user: 'alice',
     defaultFs: 'hdfs://nn:8020',
-    homeDir: '/user/alice',
+    stagingBase: '/user/alice',
     resources,
     defaultName: 'Flink Application Cluster',
     program: {

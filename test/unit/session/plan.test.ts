@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { descriptor, type StagedResource } from '../../../src/session/am-container.js';
 import { jobManagerMemory, memoryDynamicArgs } from '../../../src/session/memory.js';
-import { buildSessionPlan, stringifyScalars, type SessionPlanInput } from '../../../src/session/plan.js';
+import {
+  buildSessionPlan,
+  JAVA_17_OPTIONS,
+  stringifyScalars,
+  type SessionPlanInput,
+} from '../../../src/session/plan.js';
 import { publicPlan } from '../../../src/session/public-plan.js';
 import { policyFor, VERSION_POLICY } from '../../../src/policy/yarn-version.js';
 import { HA, model } from '../validation/helpers.js';
@@ -50,7 +55,7 @@ const resources: StagedResource[] = [
     modificationTime: 5,
     visibility: 'APPLICATION',
     type: 'FILE',
-    role: 'ship',
+    role: 'plugin',
   },
   {
     key: 'flink-conf.yaml',
@@ -76,7 +81,7 @@ function input(overrides: Partial<SessionPlanInput> & { flink?: string; cap?: st
     detached: true,
     user: 'alice',
     defaultFs: 'hdfs://nn:8020',
-    homeDir: '/user/alice',
+    stagingBase: '/user/alice',
     resources,
     defaultName: 'Flink session cluster',
     ...rest,
@@ -369,7 +374,7 @@ describe('buildSessionPlan', () => {
     expect(e.CLASSPATH!.startsWith(`${e._FLINK_CLASSPATH}:$HADOOP_CONF_DIR`)).toBe(true);
     const command = plan.submission['am-container-spec']!.commands.command;
     expect(command).toMatch(
-      /^\$JAVA_HOME\/bin\/java -Xmx1073741824 -Xms1073741824 -XX:MaxMetaspaceSize=268435456 --add-exports=/,
+      /^\$JAVA_HOME\/bin\/java -Xmx1073741824 -Xms1073741824 -XX:MaxMetaspaceSize=268435456 -XX:\+IgnoreUnrecognizedVMOptions -Dlog.file=/,
     );
     expect(command).toContain('-Dlog.file="<LOG_DIR>/jobmanager.log"');
     expect(command).toContain(
@@ -391,7 +396,28 @@ describe('buildSessionPlan', () => {
     });
     expect(plan.shippedConfig).not.toHaveProperty('jobmanager.bind-host');
     expect(plan.shippedConfig).not.toHaveProperty('taskmanager.host');
-    expect(plan.shippedConfig['env.java.opts.all']).toContain('--add-opens=java.base/java.lang=ALL-UNNAMED');
+  });
+
+  it("follows the configuration's JVM options, as Flink's client: no Java 17 flags of its own, and a warning without them", () => {
+    const command = (p: ReturnType<typeof buildSessionPlan>) => p.submission['am-container-spec']!.commands.command;
+    const bare = buildSessionPlan(
+      input({
+        flink: `${HA}
+jobmanager.memory.process.size: 1600m`,
+      }),
+    );
+    expect(bare.shippedConfig).not.toHaveProperty('env.java.opts.all');
+    expect(command(bare)).not.toContain('--add-opens');
+    expect(bare.diagnostics.find((d) => d.code === 'JAVA_MODULE_OPTIONS_UNSET')?.severity).toBe('warning');
+    const configured = buildSessionPlan(
+      input({
+        flink: `${HA}
+jobmanager.memory.process.size: 1600m
+env.java.opts.all: ${JAVA_17_OPTIONS}`,
+      }),
+    );
+    expect(command(configured)).toContain('--add-opens=java.base/java.lang=ALL-UNNAMED');
+    expect(configured.diagnostics.map((d) => d.code)).not.toContain('JAVA_MODULE_OPTIONS_UNSET');
   });
 
   it('masks secrets in the public plan', () => {

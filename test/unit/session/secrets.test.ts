@@ -76,7 +76,7 @@ function input(overrides: Partial<SessionPlanInput> = {}): SessionPlanInput {
     detached: true,
     user: 'alice',
     defaultFs: 'hdfs://nn:8020',
-    homeDir: '/user/alice',
+    stagingBase: '/user/alice',
     resources: [
       resource('flink-dist-1.20.1.jar', 'dist'),
       resource('WordCount.jar', 'user'),

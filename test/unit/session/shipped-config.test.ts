@@ -175,7 +175,7 @@ describe('the plan ships them for the Flink version it deploys', () => {
     detached: false,
     user: 'alice',
     defaultFs: 'hdfs://nn:8020',
-    homeDir: '/user/alice',
+    stagingBase: '/user/alice',
     resources,
     defaultName: 'Flink Application Cluster',
     flinkVersion,
