@@ -1,9 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { flinkClientCommand, writeBenchConfDir } from '../../bench/deploy.js';
+import { WebHdfsClient } from '../../src/hdfs/webhdfs-client.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
 import { ALLOWED, explain } from './fidelity/allowed.js';
@@ -16,6 +28,7 @@ import { deployArgs, user, waitFor } from './helpers.js';
 // fidelity/allowed.ts.
 const cluster = inject('minicluster');
 const rm = new ResourceManagerClient({ endpoints: [cluster.rm], user });
+const hdfs = new WebHdfsClient({ endpoints: [cluster.webhdfs], user });
 const started: string[] = [];
 
 // Each case's applications end with it: the NodeManager has room for a few clusters at a time,
@@ -150,6 +163,21 @@ function check(ours: Launched, flink: Launched, norm: (v: string) => string, nam
 
 type Launched = Awaited<ReturnType<typeof launched>>;
 
+/** fs.defaultFS of the minicluster: hdfs://host:port. */
+function defaultFs(): string {
+  const site = readFileSync(join(cluster.confDir, 'core-site.xml'), 'utf8');
+  return /<name>fs\.defaultFS<\/name>\s*<value>([^<]+)<\/value>/.exec(site)![1]!.replace(/\/$/, '');
+}
+
+/** Uploads a local directory's files to HDFS, keeping its layout (WebHDFS makes them world-readable: 644, 755). */
+async function uploadTree(local: string, remote: string): Promise<void> {
+  for (const entry of readdirSync(local)) {
+    const path = join(local, entry);
+    if (statSync(path).isDirectory()) await uploadTree(path, `${remote}/${entry}`);
+    else await hdfs.upload(path, `${remote}/${entry}`, { overwrite: true });
+  }
+}
+
 /** A Flink home of symbolic links to the cluster's distribution, plus a usrlib/ with one jar. */
 function homeWithUsrlib(): string {
   const home = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-home-'));
@@ -238,5 +266,53 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     // The minicluster's yarn.cluster.max-application-priority is 0: YARN caps both at 0.
     expect(ours.app.priority).toBe('0');
     expect(String(JSON.parse(ours.app.applicationTags!)).split(',').sort()).toEqual(['nightly', 'team-a']);
+  });
+
+  it('a session from files on the cluster: provided lib dirs and usrlib, hdfs:// ship files and archives, a staging directory, a keytab and krb5.conf', async () => {
+    // Everything on HDFS under one directory of this run, removed at the end.
+    const root = `/fidelity-${randomBytes(4).toString('hex')}`;
+    try {
+      const dist = `${root}/dist`;
+      await uploadTree(join(cluster.flinkHome, 'lib'), `${dist}/lib`);
+      await uploadTree(join(cluster.flinkHome, 'plugins'), `${dist}/plugins`);
+      const jar = join(cluster.flinkHome, 'examples', 'streaming', 'FlyWordCount.jar');
+      await hdfs.upload(jar, `${root}/usrlib/udfs.jar`, { overwrite: true });
+      await hdfs.upload(Buffer.from('a,1\nb,2\n'), `${root}/ship/lookup.csv`, { overwrite: true });
+      const local = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-remote-'));
+      writeFileSync(join(local, 'lookup.csv'), 'a,1\n');
+      execFileSync('tar', ['czf', join(local, 'models.tgz'), '-C', local, 'lookup.csv']);
+      await hdfs.upload(join(local, 'models.tgz'), `${root}/models.tgz`, { overwrite: true });
+      // An insecure cluster never reads them; what matters is where they go and what the AM is told.
+      writeFileSync(join(local, 'fidelity.keytab'), randomBytes(64));
+      writeFileSync(join(local, 'fidelity-krb5.conf'), '[libdefaults]\n  default_realm = EXAMPLE.COM\n');
+      const { ours, flink, norm } = await deployBoth('remote', [
+        `yarn.provided.lib.dirs: hdfs://${root}/dist/lib;${root}/dist/plugins`,
+        `yarn.provided.usrlib.dir: ${root}/usrlib`,
+        // With the NameNode named: Flink's client keys a remote directory given as hdfs:///... by its
+        // absolute path, and YARN refuses it ("Destination must be relative"); ours keys both forms alike.
+        `yarn.ship-files: ${defaultFs()}${root}/ship`,
+        `yarn.ship-archives: hdfs://${root}/models.tgz`,
+        `yarn.staging-directory: ${root}/staging`,
+        `security.kerberos.login.keytab: ${join(local, 'fidelity.keytab')}`,
+        'security.kerberos.login.principal: flink/fidelity@EXAMPLE.COM',
+        `security.kerberos.krb5-conf.path: ${join(local, 'fidelity-krb5.conf')}`,
+        // This cluster's ZooKeeper is not secured (ZK_SASL_CONTEXT_MISSING says so otherwise).
+        'zookeeper.sasl.disable: true',
+      ]);
+      check(ours, flink, norm, 'remote');
+      // Nothing of the distribution was uploaded: it is registered where it is, shared (PUBLIC).
+      expect(ours.resources['lib/flink-dist-1.20.1.jar']?.visibility).toBe('PUBLIC');
+      expect(ours.resources['usrlib/udfs.jar']?.visibility).toBe('APPLICATION');
+      expect(ours.resources['models.tgz']?.directory).toBe(true);
+      expect(ours.environment._FLINK_YARN_FILES).toMatch(new RegExp(`${root}/staging/\\.flink/application_`));
+      expect(ours.environment._LOCAL_KEYTAB_PATH).toBe('krb5.keytab');
+      expect(ours.environment._REMOTE_KEYTAB_PATH).toMatch(/\/fidelity\.keytab$/);
+      expect(ours.command).toContain('-Djava.security.krb5.conf=krb5.conf');
+      expect(Object.keys(ours.resources)).toEqual(
+        expect.arrayContaining(['krb5.keytab', 'krb5.conf', 'ship/lookup.csv']),
+      );
+    } finally {
+      await hdfs.delete(root, true).catch(() => false);
+    }
   });
 });

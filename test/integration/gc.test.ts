@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebHdfsClient } from '../../src/hdfs/webhdfs-client.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
@@ -94,5 +97,47 @@ describe('gc and kill against the real RM and HDFS', () => {
     const r = cli(['gc', ...conf, '--grace', 'soon']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('yarn.staging-directory: kill and gc look where the Flink configuration stages', () => {
+  const stagingBase = `/it-staging-${process.pid}`;
+  const moved = (id: string) => `${stagingBase}/.flink/${id}`;
+  const partial = `${stagingBase}/.flink-yarn/cache/${'f'.repeat(64)}/.4567cdef.partial`;
+  let flinkConf: string;
+  let live: string;
+  let killed: string;
+
+  beforeAll(async () => {
+    flinkConf = mkdtempSync(join(tmpdir(), 'flink-yarn-it-staging-'));
+    writeFileSync(join(flinkConf, 'flink-conf.yaml'), `yarn.staging-directory: hdfs://${stagingBase}\n`);
+    live = await submitShellApp(client, { name: 'it staging live', command: sleeper, type: 'Apache Flink' });
+    killed = await submitShellApp(client, { name: 'it staging killed', command: sleeper, type: 'Apache Flink' });
+    await waitForState(client, live, ['ACCEPTED', 'RUNNING']);
+    await client.kill(killed);
+    for (const id of [live, killed])
+      await hdfs.upload(Buffer.from('conf'), `${moved(id)}/flink-conf.yaml`, { overwrite: true });
+    await hdfs.upload(Buffer.from('ja'), partial, { overwrite: true });
+  });
+
+  afterAll(async () => {
+    await client.kill(live).catch(() => undefined);
+    await hdfs.delete(stagingBase, true).catch(() => false);
+  });
+
+  it('gc removes what ended under the configured directory, and keeps a running application', async () => {
+    const r = gc('--flink-conf-dir', flinkConf, '--grace', '0');
+    expect(paths(r.removed)).toEqual(expect.arrayContaining([moved(killed), partial]));
+    expect(paths(r.kept)).toContain(moved(live));
+    expect(await hdfsExists(moved(killed))).toBe(false);
+    expect(await hdfsExists(partial)).toBe(false);
+    expect(await hdfsExists(moved(live))).toBe(true);
+  });
+
+  it('kill removes the staging directory under yarn.staging-directory', async () => {
+    const r = cli(['kill', live, ...conf, '--flink-conf-dir', flinkConf, '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`removed ${moved(live)}`);
+    expect(await hdfsExists(moved(live))).toBe(false);
   });
 });

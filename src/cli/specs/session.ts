@@ -12,7 +12,22 @@ export const session = {
       short: '-id',
       describe: 'an existing session (with --dry-run: the id to plan for)',
     },
-    { name: 'detached', alias: 'd', type: 'boolean', default: false, describe: 'return once the session is RUNNING' },
+    {
+      name: 'detached',
+      alias: 'd',
+      // yarn-session.sh's deprecated spellings of -d.
+      short: ['-yd', '--yarndetached'],
+      type: 'boolean',
+      default: false,
+      describe: 'return once the session is RUNNING',
+    },
+    {
+      name: 'jobmanager',
+      short: '-m',
+      type: 'string',
+      optional: true,
+      describe: 'accepted as yarn-session.sh accepts it (yarn-cluster); a session is deployed either way',
+    },
     {
       name: 'query',
       alias: 'q',

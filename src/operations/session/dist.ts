@@ -29,6 +29,8 @@ export interface FlinkDistribution {
   /** From the dist jar's name or a VERSION file. */
   readonly version: string;
   readonly files: readonly LocalFile[];
+  /** The local dist jar: shipped unless yarn.provided.lib.dirs holds one; the configuration names it either way. */
+  readonly distJar: string;
   /** The log configuration shipped (Flink's `$internal.yarn.log-config-file`), when there is one. */
   readonly logConfig?: string | undefined;
 }
@@ -105,7 +107,13 @@ export function readDistribution(options: {
   }
   // Flink's uploader ships no other flink-dist*.jar (from lib/ or anywhere): the dist goes once, as the dist.
   const shipped = files.filter((f) => f.role === 'dist' || !isFlinkDistJar(basename(f.key)));
-  return { home: options.flinkHome, version: flinkVersion(options.flinkHome, distPath), files: shipped, logConfig };
+  return {
+    home: options.flinkHome,
+    version: flinkVersion(options.flinkHome, distPath),
+    files: shipped,
+    distJar: distPath,
+    logConfig,
+  };
 }
 
 /** The archive types Flink's client accepts in yarn.ship-archives. */

@@ -111,7 +111,8 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
   const entrypoint: Entrypoint =
     options.program === undefined ? 'session' : options.program.jobGraph !== undefined ? 'job' : 'application';
   const program = options.program === undefined ? undefined : programFiles(options.program, cwd, config);
-  const securityFiles = kerberosFiles(config.flink, cwd);
+  const kerberos = kerberosFiles(config.flink, cwd);
+  const securityFiles = kerberos.files;
   const standardYaml = /^[2-9]\./.test(dist.version);
   const configName = standardYaml ? 'config.yaml' : 'flink-conf.yaml';
   const fsNote: Diagnostic[] =
@@ -147,7 +148,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     local: {
       confDir: flinkDir!.dir,
       logConfigFile: dist.logConfig,
-      distJar: dist.files.find((f) => f.role === 'dist')?.path,
+      distJar: dist.distJar,
     },
     defaultName: DEFAULT_NAMES[entrypoint],
     program: program?.spec,
@@ -163,8 +164,9 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
       type: f.role === 'archive' ? 'ARCHIVE' : 'FILE',
       role: f.role,
     }));
+  const notes = [...fsNote, ...kerberos.problems];
   const withNote = <T extends { diagnostics: readonly Diagnostic[] }>(p: T): T =>
-    fsNote.length === 0 ? p : { ...p, diagnostics: [...p.diagnostics, ...fsNote] };
+    notes.length === 0 ? p : { ...p, diagnostics: [...p.diagnostics, ...notes] };
   return {
     user,
     entrypoint,

@@ -4,6 +4,7 @@ import type { FlinkConfiguration } from '../../config/flink/configuration.js';
 import { describeEntry } from '../../config/flink/entries.js';
 import { OPTIONS, type FlinkOption } from '../../config/flink/options.js';
 import { parseList } from '../../config/values/lists.js';
+import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { UsageError } from '../../errors/index.js';
 import { locatePath } from '../../hdfs/uris.js';
 import type { RemoteSource } from './remote.js';
@@ -88,19 +89,23 @@ function elsewhere(flink: FlinkConfiguration, option: FlinkOption, value: string
  * keytab as `yarn.security.kerberos.localized-keytab-path` (krb5.keytab) unless
  * yarn.security.kerberos.ship-local-keytab is false, and security.kerberos.krb5-conf.path as
  * krb5.conf. Each is uploaded under its own name into the application's directory only (never the
- * shared cache: a keytab is a secret) and goes when the application does.
+ * shared cache: a keytab is a secret) and goes when the application does. A file that cannot be
+ * read is an error of the plan (KERBEROS_FILE_UNREADABLE), so a dry run lists it with the others.
  */
-export function kerberosFiles(flink: FlinkConfiguration, cwd: string): StageFile[] {
+export function kerberosFiles(flink: FlinkConfiguration, cwd: string): { files: StageFile[]; problems: Diagnostic[] } {
   const files: StageFile[] = [];
+  const problems: Diagnostic[] = [];
+  const add = (option: FlinkOption, value: string, key: string, role: 'keytab' | 'krb5') => {
+    const found = readable(flink, option, resolve(cwd, value));
+    if ('problem' in found) problems.push(found.problem);
+    else files.push({ ...found, key, role });
+  };
   const keytab = flink.string(OPTIONS.kerberosKeytab)?.trim() ?? '';
-  if (keytab !== '' && shipsLocalKeytab(flink)) {
-    const key = flink.string(OPTIONS.localizedKeytabPath)?.trim() || 'krb5.keytab';
-    files.push({ ...readable(flink, OPTIONS.kerberosKeytab, resolve(cwd, keytab)), key, role: 'keytab' });
-  }
+  if (keytab !== '' && shipsLocalKeytab(flink))
+    add(OPTIONS.kerberosKeytab, keytab, flink.string(OPTIONS.localizedKeytabPath)?.trim() || 'krb5.keytab', 'keytab');
   const krb5 = flink.string(OPTIONS.kerberosKrb5Path)?.trim() ?? '';
-  if (krb5 !== '')
-    files.push({ ...readable(flink, OPTIONS.kerberosKrb5Path, resolve(cwd, krb5)), key: 'krb5.conf', role: 'krb5' });
-  return files;
+  if (krb5 !== '') add(OPTIONS.kerberosKrb5Path, krb5, 'krb5.conf', 'krb5');
+  return { files, problems };
 }
 
 /** yarn.security.kerberos.ship-local-keytab: Flink's boolean, true unless set to false. */
@@ -112,22 +117,26 @@ function readable(
   flink: FlinkConfiguration,
   option: FlinkOption,
   path: string,
-): { path: string; size: number; uploadAs: string } {
-  const where = `${option.key} is '${path}' (${describeEntry(flink.lookup(option)?.entry)})`;
-  let size: number;
+): { path: string; size: number; uploadAs: string } | { problem: Diagnostic } {
+  const entry = flink.lookup(option)?.entry;
+  const where = `${option.key} is '${path}' (${describeEntry(entry)})`;
+  const problem = (message: string) => ({
+    problem: diagnostic('error', 'KERBEROS_FILE_UNREADABLE', message, {
+      key: option.key,
+      ...(entry === undefined || entry.source === 'dynamic' ? {} : { file: entry.file, line: entry.line }),
+    }),
+  });
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) throw new UsageError(`${where}, which is not a regular file. Name the file itself.`);
-    size = stat.size;
+    if (!stat.isFile()) return problem(`${where}, which is not a regular file. Name the file itself.`);
     accessSync(path, constants.R_OK);
+    return { path, size: stat.size, uploadAs: basename(path) };
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
+    return problem(
       code === 'ENOENT'
         ? `${where}, which does not exist; Flink's client refuses it too. Fix the path.`
         : `${where}, which cannot be read (${code ?? 'error'}). Make it readable by this user.`,
     );
   }
-  return { path, size, uploadAs: basename(path) };
 }
