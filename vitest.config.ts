@@ -9,12 +9,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          globalSetup: ['test/support/own-tmpdir.ts'],
         },
       },
       {
         test: {
           name: 'cli',
           include: ['test/cli/**/*.test.ts'],
+          globalSetup: ['test/support/own-tmpdir.ts'],
           testTimeout: 30_000,
         },
       },

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
@@ -266,6 +266,58 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     // The minicluster's yarn.cluster.max-application-priority is 0: YARN caps both at 0.
     expect(ours.app.priority).toBe('0');
     expect(String(JSON.parse(ours.app.applicationTags!)).split(',').sort()).toEqual(['nightly', 'team-a']);
+  });
+
+  it('a node label: the RM records the same application from both (no node has the label, so both wait in ACCEPTED)', async () => {
+    // The cluster knows the label (the minicluster enables node labels); no NodeManager carries it.
+    const added = await fetch(`${cluster.rm}/ws/v1/cluster/add-node-labels?user.name=${user}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ nodeLabelInfo: [{ name: 'fidelity', exclusivity: true }] }),
+    });
+    expect(added.status, await added.text()).toBe(200);
+    const conf = await writeBenchConfDir(ROOT, cluster, mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-label-')), [
+      'yarn.application.node-label: fidelity',
+    ]);
+    const ours = cli(
+      ['session', ...deployArgs(conf.dir), '-d', '--no-wait', '-nm', 'fidelity-label-us'],
+      {},
+      'flink-yarn',
+      120_000,
+    );
+    expect(ours.code, ours.stderr).toBe(0);
+    const oursId = (JSON.parse(ours.stdout) as { applicationId: string }).applicationId;
+    started.push(oursId);
+    // Flink's client waits for RUNNING, which never comes: its application is read while it waits.
+    const flink = flinkClientCommand({ root: ROOT, cluster, conf, log: () => undefined });
+    const client = spawn(flink.command, [...flink.args, '-d', '-nm', 'fidelity-label-fl'], {
+      env: flink.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    client.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    client.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      let flinkId: string | undefined;
+      const accepted = await waitFor(async () => {
+        flinkId = /application_\d+_\d+/.exec(output)?.[0];
+        return flinkId !== undefined && (await rm.app(flinkId)).state === 'ACCEPTED';
+      }, 180_000);
+      expect(accepted, output).toBe(true);
+      started.push(flinkId!);
+      expect((await rm.app(oursId)).state).toBe('ACCEPTED');
+      const norm = normaliser([
+        ['fidelity-label-us', 'NAME'],
+        ['fidelity-label-fl', 'NAME'],
+      ]);
+      const fields = async (id: string) =>
+        Object.fromEntries(Object.entries(await appFields(id)).map(([k, v]) => [k, norm(v)]));
+      const theirs = await fields(flinkId!);
+      expect(await fields(oursId)).toEqual(theirs);
+      expect(theirs.amNodeLabelExpression).toBe('"fidelity"');
+    } finally {
+      client.kill('SIGKILL');
+    }
   });
 
   it('a session from files on the cluster: provided lib dirs and usrlib, hdfs:// ship files and archives, a staging directory, a keytab and krb5.conf', async () => {

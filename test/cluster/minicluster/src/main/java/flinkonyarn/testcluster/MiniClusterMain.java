@@ -497,6 +497,13 @@ public final class MiniClusterMain {
 
     conf.setInt("yarn.resourcemanager.am.max-attempts", opts.amMaxAttempts);
 
+    // Node labels on, as on clusters that partition their nodes; no node carries one unless a test
+    // adds it (the fidelity harness adds a label to the cluster, never to the NodeManager).
+    conf.setBoolean("yarn.node-labels.enabled", true);
+    conf.set(
+        "yarn.node-labels.fs-store.root-dir",
+        new File(opts.workDir, "node-labels").toURI().toString());
+
     // Resources.
     conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", opts.nmMemoryMb);
     conf.setInt("yarn.nodemanager.resource.memory-mb", opts.nmMemoryMb);
