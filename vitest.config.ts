@@ -30,6 +30,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // Each cell starts its own minicluster of its Hadoop and Flink versions (test/matrix/cells.ts).
+          name: 'matrix',
+          include: ['test/matrix/**/*.test.ts'],
+          globalSetup: ['test/support/own-tmpdir.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 1_200_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -18,6 +18,7 @@ export async function runMinicluster(args: MiniclusterArgs, io: Io): Promise<voi
         ...(args.amMaxAttempts !== undefined ? { amMaxAttempts: args.amMaxAttempts } : {}),
         ...(args.rms !== undefined ? { resourceManagers: args.rms } : {}),
         ...(args.hadoopVersion !== undefined ? { hadoopVersion: args.hadoopVersion } : {}),
+        ...(args.flinkVersion !== undefined ? { flinkVersion: args.flinkVersion } : {}),
       });
       if (args.output === 'json') writeJson(io, info);
       else {

@@ -10,7 +10,16 @@ export const minicluster = {
     { name: 'state-dir', type: 'string', describe: 'where its state lives (default ~/.flink-yarn/minicluster)' },
     { name: 'am-max-attempts', type: 'number', describe: 'yarn.resourcemanager.am.max-attempts (default 2)' },
     { name: 'rms', type: 'number', choices: [1, 2], describe: 'ResourceManagers; 2 for RM HA (default 1)' },
-    { name: 'hadoop-version', type: 'string', describe: 'Hadoop of the minicluster (default 3.4.2; 3.5.0 works)' },
+    {
+      name: 'hadoop-version',
+      type: 'string',
+      describe: 'Hadoop of the minicluster (default 3.4.2; 3.3.6 and 3.5.0 work)',
+    },
+    {
+      name: 'flink-version',
+      type: 'string',
+      describe: 'Flink of the distribution it ships (default 1.20.1; 1.19.1 and 2.2.0 work)',
+    },
   ],
 } as const satisfies CommandSpec;
 

@@ -11,6 +11,8 @@ export interface MavenModule {
   readonly dir: string;
   /** Extra -D properties (e.g. hadoop.version). */
   readonly properties?: Readonly<Record<string, string>>;
+  /** Maven profiles to activate (-P). */
+  readonly profiles?: readonly string[];
   /** Files the build must produce; a missing one means "build again". */
   readonly outputs: readonly string[];
 }
@@ -62,7 +64,9 @@ function runMaven(
   progress: (downloads: number, bytes: number) => void,
 ): Promise<void> {
   const props = Object.entries(module.properties ?? {}).map(([k, v]) => `-D${k}=${v}`);
-  const args = ['-B', '-f', join(module.dir, 'pom.xml'), 'package', '-DskipTests', ...props];
+  const profiles =
+    module.profiles !== undefined && module.profiles.length > 0 ? [`-P${module.profiles.join(',')}`] : [];
+  const args = ['-B', '-f', join(module.dir, 'pom.xml'), 'package', '-DskipTests', ...profiles, ...props];
   return new Promise((resolve, reject) => {
     const log = createWriteStream(logFile);
     const child = spawn('mvn', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -118,6 +122,7 @@ function lastErrors(logFile: string): string {
 function fingerprintOf(module: MavenModule): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(module.properties ?? {}));
+  hash.update(JSON.stringify(module.profiles ?? []));
   for (const file of walk(module.dir)) {
     hash.update(relative(module.dir, file));
     hash.update(readFileSync(file));

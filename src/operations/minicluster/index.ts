@@ -21,8 +21,10 @@ export interface MiniclusterOptions {
   readonly amMaxAttempts?: number;
   /** 1, or 2 for ResourceManager HA. @default 1 */
   readonly resourceManagers?: 1 | 2;
-  /** The Hadoop version of the minicluster jars (3.4.x, 3.5.0). @default the pom's (3.4.2) */
+  /** The Hadoop version of the minicluster jars (3.3.6, 3.4.x, 3.5.0). @default the pom's (3.4.2) */
   readonly hadoopVersion?: string;
+  /** The Flink version of the distribution (1.19.x, 1.20.x, 2.x). @default the pom's (1.20.1) */
+  readonly flinkVersion?: string;
   /** How long start may take once built. @default 240000 */
   readonly startTimeoutMs?: number;
   /** @default process.env */
@@ -75,7 +77,7 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
 
   checkToolchain(env);
   const root = packageRoot();
-  const modules = clusterModules(root, options.hadoopVersion);
+  const modules = clusterModules(root, options.hadoopVersion, options.flinkVersion);
   mkdirSync(join(stateDir, 'logs'), { recursive: true });
   await ensureBuilt(Object.values(modules), { logDir: join(stateDir, 'logs'), env, onEvent });
 
@@ -342,13 +344,19 @@ interface ClusterModules {
   readonly flinkDist: MavenModule & { readonly home: string };
 }
 
-function clusterModules(root: string, hadoopVersion: string | undefined): ClusterModules {
+function clusterModules(
+  root: string,
+  hadoopVersion: string | undefined,
+  requestedFlink: string | undefined,
+): ClusterModules {
   const base = join(root, 'test', 'cluster');
   const miniclusterDir = join(base, 'minicluster');
   const version = hadoopVersion ?? pomProperty(join(miniclusterDir, 'pom.xml'), 'hadoop.version');
   const buildDir = `target/hadoop-${version}`;
   const flinkDistDir = join(base, 'flink-dist');
-  const flinkVersion = pomProperty(join(flinkDistDir, 'pom.xml'), 'flink.version');
+  const flinkVersion = requestedFlink ?? pomProperty(join(flinkDistDir, 'pom.xml'), 'flink.version');
+  checkFlinkVersion(flinkVersion);
+  const flink2 = flinkVersion.startsWith('2.');
   return {
     zookeeper: { name: 'zookeeper', dir: join(base, 'zookeeper'), outputs: ['target/classpath.txt'] },
     minicluster: {
@@ -363,8 +371,22 @@ function clusterModules(root: string, hadoopVersion: string | undefined): Cluste
       dir: flinkDistDir,
       home: join(flinkDistDir, `target/flink-${flinkVersion}`),
       outputs: [`target/flink-${flinkVersion}/lib`],
+      // The flink2 profile holds what 2.x needs besides its version (log4j, no upstream examples).
+      // Its Hadoop client jars stay the pom's: Hadoop 3.x clients talk to every 3.x cluster.
+      properties: { 'flink.version': flinkVersion },
+      ...(flink2 ? { profiles: ['flink2'] } : {}),
     },
   };
+}
+
+/** The Flink lines the distribution assembly knows how to build. */
+function checkFlinkVersion(version: string): void {
+  if (!/^(1\.(19|20)|2\.\d+)\.\d+$/.test(version)) {
+    throw new FlinkYarnError(
+      'USAGE',
+      `--flink-version ${version}: the minicluster assembles Flink 1.19.x, 1.20.x or 2.x.y from Maven Central (e.g. 1.19.1, 1.20.1, 2.2.0).`,
+    );
+  }
 }
 
 /** A <property> of a pom, so versions are written down in one place. */

@@ -400,7 +400,7 @@ public final class MiniClusterMain {
   private void startHdfs() throws Exception {
     File base = new File(opts.workDir, "data/hdfs");
     Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getAbsolutePath());
+    // The base directory is the Builder's to set: Hadoop 3.3 refuses one already in the conf.
     conf.setBoolean("dfs.webhdfs.enabled", true);
     // Permissions stay ON, as on a real cluster: files a client uploads as ?user.name=alice are
     // owned by alice, and a wrong or missing user shows up as a permission error here too.
