@@ -29,9 +29,18 @@ const load = (version: string): Map<string, Recording> =>
 
 describe('recorded and documented RM responses', () => {
   it('cover Hadoop 3.4, 3.5 and 2.x (documentation-built, and marked so)', () => {
-    expect(versions).toEqual(expect.arrayContaining(['hadoop-3.4.2', 'hadoop-3.5.0', 'hadoop-2.x-docs']));
+    expect(versions).toEqual(
+      expect.arrayContaining(['hadoop-3.3.6', 'hadoop-3.4.2', 'hadoop-3.5.0', 'hadoop-2.x-docs']),
+    );
     for (const r of load('hadoop-2.x-docs').values()) expect(r.source).toMatch(/not recorded/);
     for (const r of load('hadoop-3.4.2').values()) expect(r.source).toMatch(/recorded from a Hadoop 3\.4\.2/);
+  });
+
+  it('attempt states come from Hadoop 3.4 on: a 3.3 RM reports attempts without appAttemptState', () => {
+    const attempts = (version: string) => normalizeAttempts(JSON.parse(load(version).get('appattempts')!.body));
+    expect(attempts('hadoop-3.3.6').map((a) => a.appAttemptState)).toEqual([undefined]);
+    expect(attempts('hadoop-3.3.6')[0]!.id).toBe(1);
+    for (const v of ['hadoop-3.4.2', 'hadoop-3.5.0']) expect(attempts(v)[0]!.appAttemptState).toMatch(/^[A-Z_]+$/);
   });
 
   for (const version of versions) {
