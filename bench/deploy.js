@@ -72,9 +72,9 @@ logger.nettypipeline.level = OFF
 
 /**
  * The Flink conf dir both clients deploy with: the minicluster's HA session configuration
- * (writeSessionConfDir, as the demo and the integration tests use), plus the Java 17 flags as
- * env.java.opts.all (ours ships them by default, Flink's client only when configured) and
- * yarn.properties-file.location in a private directory, so neither client touches
+ * (writeSessionConfDir, as the demo and the integration tests use: it carries the Java 17 flags
+ * as env.java.opts.all, as Flink's distribution does) and yarn.properties-file.location in a
+ * private directory, so neither client touches
  * /tmp/.yarn-properties-<user>. `extra` lines are added to the configuration. Next to it the
  * client log configs of yarn-session.sh and bin/flink.
  */
@@ -83,11 +83,8 @@ export async function writeBenchConfDir(root, cluster, dir, extra = []) {
   const { JAVA_17_OPTIONS } = await import(join(root, 'dist', 'src', 'session', 'plan.js'));
   const propertiesDir = join(dir, 'yarn-properties');
   mkdirSync(propertiesDir, { recursive: true });
-  writeSessionConfDir(cluster, dir, [
-    `env.java.opts.all: ${JAVA_17_OPTIONS}`,
-    `yarn.properties-file.location: ${propertiesDir}`,
-    ...extra,
-  ]);
+  // writeSessionConfDir sets env.java.opts.all to these flags, as Flink's distribution does.
+  writeSessionConfDir(cluster, dir, [`yarn.properties-file.location: ${propertiesDir}`, ...extra]);
   writeFileSync(join(dir, 'log4j-session.properties'), LOG4J_SESSION);
   writeFileSync(join(dir, 'log4j-cli.properties'), LOG4J_CLI);
   return { dir, propertiesDir, javaOptions: JAVA_17_OPTIONS };

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   readdirSync,
   statSync,
   symlinkSync,
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { flinkClientCommand, writeBenchConfDir } from '../../bench/deploy.js';
 import { WebHdfsClient } from '../../src/hdfs/webhdfs-client.js';
+import { flinkDistribution } from '../../src/operations/minicluster/index.js';
 import { ResourceManagerClient } from '../../src/yarn/rm-client.js';
 import { cli, ROOT } from '../cli/run.js';
 import { ALLOWED, explain } from './fidelity/allowed.js';
@@ -87,6 +89,7 @@ async function deployBoth(
   extra: readonly string[],
   flinkHome = cluster.flinkHome,
   mode: Mode = { kind: 'session' },
+  configName: 'flink-conf.yaml' | 'config.yaml' = 'flink-conf.yaml',
 ) {
   const conf = await writeBenchConfDir(
     ROOT,
@@ -94,6 +97,7 @@ async function deployBoth(
     mkdtempSync(join(tmpdir(), `flink-yarn-fidelity-${name}-`)),
     extra,
   );
+  if (configName === 'config.yaml') renameSync(join(conf.dir, 'flink-conf.yaml'), join(conf.dir, 'config.yaml'));
   const ours = cli(
     [
       mode.kind === 'session' ? 'session' : 'run',
@@ -318,6 +322,21 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     } finally {
       client.kill('SIGKILL');
     }
+  });
+
+  it('a Flink 2.2.0 session: config.yaml, and the rolled-log patterns Flink 2.x sends', async () => {
+    const flinkHome = await flinkDistribution('2.2.0', { logDir: join(cluster.stateDir, 'logs') });
+    const { ours, flink, norm } = await deployBoth(
+      'flink2',
+      ['yarn.rolled-logs.include-pattern: jobmanager.*', 'yarn.rolled-logs.exclude-pattern: .*\\.out'],
+      flinkHome,
+      { kind: 'session' },
+      // Flink 2.x reads only config.yaml; flat keys are standard YAML too.
+      'config.yaml',
+    );
+    check(ours, flink, norm, 'flink2');
+    expect(Object.keys(ours.resources)).toContain('config.yaml');
+    expect(ours.resources['lib/flink-dist-2.2.0.jar'] ?? ours.resources['flink-dist-2.2.0.jar']).toBeDefined();
   });
 
   it('a session from files on the cluster: provided lib dirs and usrlib, hdfs:// ship files and archives, a staging directory, a keytab and krb5.conf', async () => {

@@ -123,6 +123,23 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
   }
 }
 
+/**
+ * A Flink distribution of another version than the cluster's, built if it is not yet (as `start
+ * --flink-version` builds it): for running two Flink lines against one cluster.
+ */
+export async function flinkDistribution(
+  flinkVersion: string,
+  options: Pick<MiniclusterOptions, 'env' | 'onEvent'> & { readonly logDir: string },
+): Promise<string> {
+  const module = clusterModules(packageRoot(), undefined, flinkVersion).flinkDist;
+  await ensureBuilt([module], {
+    logDir: options.logDir,
+    env: options.env ?? process.env,
+    onEvent: options.onEvent ?? (() => undefined),
+  });
+  return module.home;
+}
+
 /** Stops exactly the processes `start` recorded. Returns what was stopped. */
 export async function stopMinicluster(
   options: Pick<MiniclusterOptions, 'stateDir' | 'env' | 'onEvent'> = {},

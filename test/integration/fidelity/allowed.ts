@@ -28,6 +28,15 @@ const fromCache = (d: Difference): boolean =>
   /\/\.flink-yarn\/cache\/[0-9a-f]{64}\//.test(d.ours ?? '') && /\/\.flink\/APP\//.test(d.flink ?? '');
 const CONFIG = /(^|\[)(flink-conf|config)\.yaml(\]|$)/;
 
+const STANDARD_YAML =
+  "Flink 2.x's config.yaml is written in another YAML style: ours quotes every key and value (a double-quoted scalar, which every YAML reader takes as text), Flink's writes them plain and nested. Its size differs; its keys and values are compared one by one (the configuration aspect) and must be equal.";
+
+/** The same file of the same visibility and type, only its size in bytes differs. */
+const sameFileOtherSize = (d: Difference): boolean => {
+  const shape = (v: string | undefined) => /^(\w+ \w+) \d+ bytes$/.exec(v ?? '')?.[1];
+  return shape(d.ours) !== undefined && shape(d.ours) === shape(d.flink);
+};
+
 export const ALLOWED: readonly Allowed[] = [
   { aspect: 'resource', key: /^(?!(flink-conf|config)\.yaml$)/, when: reused, reason: REUSE },
   {
@@ -47,6 +56,18 @@ export const ALLOWED: readonly Allowed[] = [
     key: /^(_CLIENT_SHIP_FILES|_FLINK_DIST_JAR)\[(flink-conf|config)\.yaml\]\.path$/,
     reason:
       "Flink uploads the configuration under a temporary file's name (APP-flink-conf.yaml<random>.tmp); ours keeps its name.",
+  },
+  {
+    aspect: 'resource',
+    key: /^config\.yaml$/,
+    when: sameFileOtherSize,
+    reason: STANDARD_YAML,
+  },
+  {
+    aspect: 'environment',
+    key: /^_CLIENT_SHIP_FILES\[config\.yaml\]$/,
+    when: sameFileOtherSize,
+    reason: STANDARD_YAML,
   },
   {
     aspect: 'environment',
