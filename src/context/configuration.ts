@@ -78,12 +78,16 @@ export function resolveConfiguration(
   return { env, cwd, user, flinkDir, yarnDir, config };
 }
 
-/** The Flink conf dir when the chain finds one; a command that only refines its work with it goes on without. */
+/**
+ * The Flink conf dir when the chain finds one; a command that only refines its work with it goes
+ * on without. One that was named (--flink-conf-dir, $FLINK_CONF_DIR) must exist all the same.
+ */
 function optionalFlinkConfDir(request: Parameters<typeof resolveFlinkConfDir>[0]): ResolvedDir | undefined {
   try {
     return resolveFlinkConfDir(request);
   } catch (e) {
-    if (e instanceof UsageError) return undefined;
+    const named = request.flinkConfDir !== undefined || request.env.FLINK_CONF_DIR !== undefined;
+    if (e instanceof UsageError && !named) return undefined;
     throw e;
   }
 }

@@ -6,7 +6,14 @@ import { TERMINAL_STATES } from '../yarn/model.js';
 import { applicationStates } from './applications.js';
 import { mapConcurrently } from './concurrently.js';
 import { DEFAULT_GC_GRACE_MS, listOrEmpty } from './gc.js';
-import { CACHE_ENTRIES_FILE, cacheDirOf, PARTIAL_UPLOAD, stagingBaseOf, stagingRootOf } from './staging-dir.js';
+import {
+  CACHE_ENTRIES_FILE,
+  cacheBaseOf,
+  cacheDirOf,
+  PARTIAL_UPLOAD,
+  stagingBaseOf,
+  stagingRootOf,
+} from './staging-dir.js';
 import { APPLICATION_ID } from './yarn-context.js';
 
 export interface CacheOptions extends ConnectionOptions {
@@ -129,12 +136,20 @@ export function decidePrune(
 
 async function listCache(context: ClusterContext, graceMs: number): Promise<CacheListing> {
   const hdfs = context.webHdfs();
-  // yarn.staging-directory moves the cache with the staging directories.
-  const base = await stagingBaseOf(context);
+  // yarn.staging-directory moves the staging directories, and the cache when it is the user's own.
+  const home = await hdfs.homeDirectory();
+  const stagingBase = await stagingBaseOf(context);
+  const cacheBase = await cacheBaseOf(context, stagingBase);
   // Users first, then the cache: an entry a deploy stages after this listing began is then
-  // either seen as used or not seen at all.
-  const { users, unknown } = await cacheUsers(context, hdfs, base, graceMs);
-  const digests = (await listOrEmpty(hdfs, cacheDirOf(base))).filter((s) => s.type === 'DIRECTORY');
+  // either seen as used or not seen at all. Deploys may have staged under either base.
+  const users = new Map<string, Set<string>>();
+  const unknown: UnknownUse[] = [];
+  for (const base of new Set([stagingBase, home])) {
+    const found = await cacheUsers(context, hdfs, base, graceMs);
+    for (const [entry, apps] of found.users) users.set(entry, new Set([...(users.get(entry) ?? []), ...apps]));
+    unknown.push(...found.unknown);
+  }
+  const digests = (await listOrEmpty(hdfs, cacheDirOf(cacheBase))).filter((s) => s.type === 'DIRECTORY');
   const perDigest = await mapConcurrently(digests, 8, (d) => listOrEmpty(hdfs, d.path));
   const entries: CacheEntry[] = [];
   const digestDirs = digests.map((dir, i) => ({ path: dir.path, children: perDigest[i]?.length ?? 0 }));

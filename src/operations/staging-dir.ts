@@ -34,6 +34,20 @@ export async function stagingBaseOf(context: ClusterContext): Promise<string> {
 }
 
 /**
+ * Where this user's jar cache lives: under yarn.staging-directory when that directory is the
+ * user's own (or not made yet: the deploy makes it), else in the home directory. A staging
+ * directory shared by several users (1777, like /tmp) must not hold one user's private cache,
+ * which the others could then neither read nor write next to.
+ */
+export async function cacheBaseOf(context: ClusterContext, stagingBase: string): Promise<string> {
+  const hdfs = context.webHdfs();
+  const home = await hdfs.homeDirectory();
+  if (stagingBase === home) return home;
+  const status = await hdfs.status(stagingBase);
+  return status === null || status.owner === context.user ? stagingBase : home;
+}
+
+/**
  * yarn.staging-directory as a path on the default file system (absolute, or relative to the home
  * directory); undefined when unset. Another file system is bad usage: only fs.defaultFS is reached.
  */
@@ -78,8 +92,15 @@ export async function removeStagingDir(context: ClusterContext, applicationId: s
   }
   try {
     const hdfs = context.webHdfs();
-    path = stagingDirOf(await stagingBaseOf(context), applicationId);
-    return { path, removed: await hdfs.delete(path, true) };
+    // The configured base, and the home: the deploy may have run with another configuration.
+    const home = await hdfs.homeDirectory();
+    const bases = [...new Set([await stagingBaseOf(context).catch(() => home), home])];
+    for (const base of bases) {
+      path = stagingDirOf(base, applicationId);
+      if (await hdfs.delete(path, true)) return { path, removed: true };
+    }
+    path = stagingDirOf(bases[0]!, applicationId);
+    return { path, removed: false };
   } catch (e) {
     return { path, removed: false, problem: e instanceof Error ? e.message : String(e) };
   }

@@ -188,7 +188,13 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
     'local-resources': {
       entry: input.resources.map((r) => ({
         key: r.key,
-        value: { resource: r.uri, type: r.type, visibility: r.visibility, size: r.size, timestamp: r.modificationTime },
+        value: {
+          resource: uriOf(r.uri),
+          type: r.type,
+          visibility: r.visibility,
+          size: r.size,
+          timestamp: r.modificationTime,
+        },
       })),
     },
     environment: { entry: Object.entries(environment).map(([key, value]) => ({ key, value })) },
@@ -227,6 +233,17 @@ export function classpathEntries(shipped: readonly StagedResource[]): string[] {
     else entries.add(r.key.includes('/') ? r.key.slice(0, r.key.lastIndexOf('/')) : '');
   }
   return [...entries].sort();
+}
+
+/**
+ * A resource's location as the RM parses it (java.net.URI): characters a URI path cannot hold
+ * (space, %, ?, #, non-ASCII ...) percent-encoded, as Flink's client sends Path.toUri(). The
+ * descriptors in the environment keep the plain path, as Flink writes Path.toString().
+ */
+export function uriOf(location: string): string {
+  const at = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(location);
+  const [prefix, path] = at === null ? ['', location] : [at[1]!, at[2]!];
+  return `${prefix}${path.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu, (c) => encodeURIComponent(c))}`;
 }
 
 /** Flink 1.19+'s YarnLocalResourceDescriptor: single-quoted JSON, fixed field order. */

@@ -229,7 +229,12 @@ function deploymentFacts(input: SessionPlanInput, ctx: RuleContext, jm: Resolved
     maximumVcores: input.maximumCapability?.vCores ?? config.yarnSite.maximumAllocationVcores.value,
     nodeLabel: flink.string(OPTIONS.applicationNodeLabel),
     rolledLogs: rolledLogs(flink) !== undefined,
-    javaOptionsAll: flink.raw('env.java.opts.all')?.value ?? flink.raw('env.java.opts')?.value,
+    // Every option Flink puts on both processes' command lines, the admin's defaults included.
+    javaOptionsAll:
+      ['env.java.default-opts.all', 'env.java.opts.all', 'env.java.opts']
+        .map((k) => flink.raw(k)?.value)
+        .filter((v): v is string => v !== undefined)
+        .join(' ') || undefined,
     priority: safe(() => flink.integer(OPTIONS.applicationPriority)) ?? -1,
     userJarInclusionWritten: readUserJarInclusion(flink).written,
     entrypoint: input.entrypoint,

@@ -13,8 +13,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { flinkClientCommand, writeBenchConfDir } from '../../bench/deploy.js';
 import { WebHdfsClient } from '../../src/hdfs/webhdfs-client.js';
 import { flinkDistribution } from '../../src/operations/minicluster/index.js';
@@ -39,6 +39,11 @@ afterEach(() => {
   for (const id of started.splice(0)) {
     cli(['kill', id, '--yes', '--cleanup-ha', '--yarn-conf-dir', cluster.confDir], {}, 'flink-yarn', 120_000);
   }
+});
+
+// The node label a case adds goes once its applications have (the RM keeps a label in use).
+afterAll(async () => {
+  await fetch(`${cluster.rm}/ws/v1/cluster/remove-node-labels?labels=fidelity&user.name=${user}`, { method: 'POST' });
 });
 
 /** The RM's view of an application, the fields a client decides. */
@@ -247,6 +252,8 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
   it('a session with usrlib/, ship files and archives, tags, priority, ACLs, a start-command template and user jars first', async () => {
     const ship = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-ship-'));
     writeFileSync(join(ship, 'lookup.csv'), 'a,1\nb,2\n');
+    // A name a URI path must encode: YARN localizes it only if the location is sent encoded.
+    writeFileSync(join(ship, 'my data.csv'), 'c,3\n');
     const archives = mkdtempSync(join(tmpdir(), 'flink-yarn-fidelity-archives-'));
     execFileSync('tar', ['czf', join(archives, 'models.tgz'), '-C', ship, 'lookup.csv']);
     const { ours, flink, norm } = await deployBoth(
@@ -264,6 +271,7 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     );
     check(ours, flink, norm, 'options');
     expect(Object.keys(ours.resources)).toContain('usrlib/udfs.jar');
+    expect(Object.keys(ours.resources)).toContain(`${basename(ship)}/my data.csv`);
     // The archive is unpacked into a directory, as for Flink's client.
     expect(ours.resources['models.tgz']?.directory).toBe(true);
     expect(ours.environment._FLINK_CLASSPATH?.startsWith('usrlib/udfs.jar:')).toBe(true);
@@ -304,11 +312,12 @@ describe("fidelity: what the AM and the RM get from us and from Flink's own clie
     try {
       let flinkId: string | undefined;
       const accepted = await waitFor(async () => {
-        flinkId = /application_\d+_\d+/.exec(output)?.[0];
+        const found = /application_\d+_\d+/.exec(output)?.[0];
+        // Killed when the case ends, even if it never gets as far as ACCEPTED.
+        if (found !== undefined && flinkId === undefined) started.push((flinkId = found));
         return flinkId !== undefined && (await rm.app(flinkId)).state === 'ACCEPTED';
       }, 180_000);
       expect(accepted, output).toBe(true);
-      started.push(flinkId!);
       expect((await rm.app(oursId)).state).toBe('ACCEPTED');
       const norm = normaliser([
         ['fidelity-label-us', 'NAME'],

@@ -85,7 +85,8 @@ export async function runAttempts(args: StatusArgs, io: Io): Promise<void> {
   }
   const rows = report.attempts.map((a) => [
     String(a.id),
-    a.appAttemptState ?? '',
+    // Hadoop before 3.4 reports attempts without a state (AppAttemptInfo.appAttemptState).
+    a.appAttemptState ?? '-',
     a.startTime ? new Date(a.startTime).toISOString() : '-',
     a.finishedTime ? new Date(a.finishedTime).toISOString() : '-',
     a.containerId ?? '',

@@ -28,6 +28,9 @@ export interface RemoteRegistration {
 }
 
 const LIST_CONCURRENCY = 8;
+/** Beyond these a listing is not a Flink distribution but a mistake or a hostile server. */
+const MAX_DEPTH = 64;
+const MAX_FILES = 100_000;
 
 /**
  * Lists and registers the remote sources, with Flink's resource keys (a directory's files relative
@@ -137,11 +140,21 @@ async function listFiles(
 ): Promise<HdfsFileStatus[]> {
   const out: HdfsFileStatus[] = [];
   let level = [dir];
-  while (level.length > 0) {
-    const listed = await mapConcurrently(level, LIST_CONCURRENCY, (d) => hdfs.list(d));
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > MAX_DEPTH) {
+      throw new UsageError(
+        `${where}: directories nest deeper than ${MAX_DEPTH} levels under ${dir}; name a smaller tree.`,
+      );
+    }
+    const listed = await mapConcurrently(level, LIST_CONCURRENCY, async (d) => ({ d, entries: await hdfs.list(d) }));
     level = [];
-    for (const entries of listed) {
+    for (const { d, entries } of listed) {
       for (const e of entries) {
+        // A directory that lists itself (an empty name) would be walked forever.
+        if (e.path === d) continue;
+        if (out.length >= MAX_FILES) {
+          throw new UsageError(`${where}: more than ${MAX_FILES} files under ${dir}; name a smaller tree.`);
+        }
         if (mustBePublic && !publicPermission(e)) {
           throw new UsageError(
             `${where}: ${e.path} is not readable by everyone (permission ${e.permission}). YARN localizes provided lib files as PUBLIC only from world-readable paths, so the AM's container would fail. Run: hdfs dfs -chmod -R o+rX ${dir}`,
@@ -155,7 +168,7 @@ async function listFiles(
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Every ancestor of a provided dir must let others through (x), and the dir itself be readable: YARN's FSDownload.isPublic. */
+/** Every ancestor of a provided file must let others through (x): YARN's FSDownload.isPublic. */
 async function checkPublic(hdfs: WebHdfsClient, dir: string, where: string): Promise<void> {
   const parts = dir.split('/').filter((p) => p !== '');
   const paths = ['/', ...parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`)];
@@ -163,19 +176,18 @@ async function checkPublic(hdfs: WebHdfsClient, dir: string, where: string): Pro
   statuses.forEach((s, i) => {
     if (s === null) throw new FlinkYarnError('HDFS_NOT_FOUND', `${where}: ${paths[i]} vanished while it was checked.`);
     const others = Number.parseInt(s.permission.slice(-1), 8);
-    const ok = i === paths.length - 1 ? (others & 5) === 5 : (others & 1) === 1;
-    if (!ok) {
+    if ((others & 1) !== 1) {
       throw new UsageError(
-        `${where}: ${paths[i]} (permission ${s.permission}) does not let everyone ${i === paths.length - 1 ? 'read and list it' : 'through'}. YARN localizes provided lib files as PUBLIC only from world-readable paths, so the AM's container would fail. Run: hdfs dfs -chmod o+rx ${paths[i]}`,
+        `${where}: ${paths[i]} (permission ${s.permission}) does not let everyone through. YARN localizes provided lib files as PUBLIC only from world-readable paths, so the AM's container would fail. Run: hdfs dfs -chmod o+x ${paths[i]}`,
       );
     }
   });
 }
 
-/** Others may read a file, or read and enter a directory. */
+/** Others may read a file, or pass through a directory (YARN's FSDownload.isPublic asks no more). */
 function publicPermission(s: HdfsFileStatus): boolean {
   const others = Number.parseInt(s.permission.slice(-1), 8);
-  return s.type === 'DIRECTORY' ? (others & 5) === 5 : (others & 4) === 4;
+  return s.type === 'DIRECTORY' ? (others & 1) === 1 : (others & 4) === 4;
 }
 
 /** A file's resource key: its path relative to the registered directory's parent, as Flink keys it. */

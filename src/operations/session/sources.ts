@@ -103,6 +103,11 @@ export function kerberosFiles(flink: FlinkConfiguration, cwd: string): { files: 
   const keytab = flink.string(OPTIONS.kerberosKeytab)?.trim() ?? '';
   if (keytab !== '' && shipsLocalKeytab(flink))
     add(OPTIONS.kerberosKeytab, keytab, flink.string(OPTIONS.localizedKeytabPath)?.trim() || 'krb5.keytab', 'keytab');
+  else if (keytab !== '') {
+    // Not shipped, but Flink's client still checks it (SecurityConfiguration) before deploying.
+    const found = readable(flink, OPTIONS.kerberosKeytab, resolve(cwd, keytab));
+    if ('problem' in found) problems.push(found.problem);
+  }
   const krb5 = flink.string(OPTIONS.kerberosKrb5Path)?.trim() ?? '';
   if (krb5 !== '') add(OPTIONS.kerberosKrb5Path, krb5, 'krb5.conf', 'krb5');
   return { files, problems };

@@ -8,7 +8,7 @@ import { InterruptedError } from '../../errors/index.js';
 import type { SessionPlan } from '../../session/plan.js';
 import { renderLegacyConfig, renderStandardConfig } from '../../session/shipped-config.js';
 import { zkPath } from '../../zookeeper/paths.js';
-import { cacheDirOf, CACHE_ENTRIES_FILE, stagingBaseOf, stagingDirOf } from '../staging-dir.js';
+import { cacheBaseOf, cacheDirOf, CACHE_ENTRIES_FILE, stagingBaseOf, stagingDirOf } from '../staging-dir.js';
 import { SessionPlanError } from './errors.js';
 import type { PlanTarget, PreparedDeployment } from './inputs.js';
 import type { Preflight } from './preflight.js';
@@ -94,7 +94,7 @@ export async function stage(
   });
   await hdfs.mkdirs(stagingDir, '700');
   const digests = new DigestMemo();
-  const cacheDir = settings.reuseUploads ? cacheDirOf(stagingBase) : null;
+  const cacheDir = settings.reuseUploads ? cacheDirOf(await cacheBaseOf(context, stagingBase)) : null;
   const staged = await stageFiles(files, {
     hdfs,
     defaultFs: prepared.defaultFs,

@@ -34,7 +34,7 @@ export interface DeploymentFacts {
   readonly nodeLabel: string | undefined;
   /** yarn.rolled-logs.include-pattern or exclude-pattern is set. */
   readonly rolledLogs: boolean;
-  /** env.java.opts.all (or the older env.java.opts), as configured. */
+  /** env.java.default-opts.all, env.java.opts.all and the older env.java.opts, joined; undefined when none is set. */
   readonly javaOptionsAll: string | undefined;
   readonly priority: number;
   /** yarn.classpath.include-user-jar as written, upper-cased. */

@@ -155,18 +155,24 @@ describe('registerRemote: yarn.provided.lib.dirs', () => {
     expect(e.message).toContain('hdfs dfs -chmod -R o+rX /flink/dist');
   });
 
-  it('refuses a provided subdirectory others cannot list', async () => {
-    const hdfs = fakeHdfs(DIST, { '/flink/dist/plugins': '751' });
-    const e = await usageError(registerRemote(hdfs, FS, home, [lib('/flink/dist')]));
+  it('refuses a provided subdirectory others cannot pass through (750), and takes one they only pass (711)', async () => {
+    const e = await usageError(
+      registerRemote(fakeHdfs(DIST, { '/flink/dist/plugins': '750' }), FS, home, [lib('/flink/dist')]),
+    );
     expect(e.message).toContain('/flink/dist/plugins');
     expect(e.message).toContain('chmod');
+    // YARN's FSDownload.isPublic asks only o+x of the directories above a file.
+    const { resources } = await registerRemote(fakeHdfs(DIST, { '/flink/dist/plugins': '711' }), FS, home, [
+      lib('/flink/dist'),
+    ]);
+    expect(resources).toHaveLength(4);
   });
 
   it('refuses a provided dir under an ancestor others cannot pass through', async () => {
     const hdfs = fakeHdfs(DIST, { '/flink': '750' });
     const e = await usageError(registerRemote(hdfs, FS, home, [lib('/flink/dist')]));
     expect(e.message).toContain('/flink (permission 750)');
-    expect(e.message).toContain('hdfs dfs -chmod o+rx /flink');
+    expect(e.message).toContain('hdfs dfs -chmod o+x /flink');
   });
 
   it('accepts ancestors others may only pass through (711) and a sticky 1777 one', async () => {
@@ -175,10 +181,36 @@ describe('registerRemote: yarn.provided.lib.dirs', () => {
     expect(resources).toHaveLength(4);
   });
 
-  it('refuses the provided dir itself when others cannot read it (701)', async () => {
-    const hdfs = fakeHdfs(DIST, { '/flink/dist': '701' });
+  it('refuses the provided dir itself when others cannot pass through it (700)', async () => {
+    const hdfs = fakeHdfs(DIST, { '/flink/dist': '700' });
     const e = await usageError(registerRemote(hdfs, FS, home, [lib('/flink/dist')]));
-    expect(e.message).toContain('/flink/dist (permission 701)');
+    expect(e.message).toContain('/flink/dist (permission 700)');
+  });
+
+  it('stops a listing that never ends: a directory that lists itself, or directories nested without end', async () => {
+    const endless = {
+      async status(path: string) {
+        return { path, type: 'DIRECTORY', length: 0, modificationTime: 1, permission: '755', owner: 'o', group: 'g' };
+      },
+      // Every directory holds itself (an empty name) and one more level.
+      async list(path: string) {
+        return [
+          { path, type: 'DIRECTORY', length: 0, modificationTime: 1, permission: '755', owner: 'o', group: 'g' },
+          {
+            path: `${path}/d`,
+            type: 'DIRECTORY',
+            length: 0,
+            modificationTime: 1,
+            permission: '755',
+            owner: 'o',
+            group: 'g',
+          },
+        ];
+      },
+    } as unknown as WebHdfsClient;
+    const e = await usageError(registerRemote(endless, FS, home, [lib('/flink/dist')]));
+    expect(e.message).toContain('deeper than 64 levels');
+    expect(e.message).toContain('yarn.provided.lib.dirs');
   });
 
   it('refuses a usrlib/ directory among the provided lib dirs', async () => {

@@ -178,12 +178,17 @@ describe('kerberosFiles', () => {
     expect(shipsLocalKeytab(login('yarn.security.kerberos.ship-local-keytab: TRUE'))).toBe(true);
   });
 
-  it('does not check a keytab it does not ship', () => {
+  it("checks a keytab it does not ship all the same, as Flink's client does before deploying", () => {
     const absent = flink(
       `security.kerberos.login.keytab: ${join(root, 'nowhere.keytab')}`,
       'yarn.security.kerberos.ship-local-keytab: false',
     );
-    expect(kerberosFiles(absent, root).files).toEqual([]);
+    expect(problemOf(kerberosFiles(absent, root)).message).toContain('does not exist');
+    const present = flink(
+      `security.kerberos.login.keytab: ${keytab}`,
+      'yarn.security.kerberos.ship-local-keytab: false',
+    );
+    expect(kerberosFiles(present, root)).toEqual({ files: [], problems: [] });
   });
 
   it('ships security.kerberos.krb5-conf.path as krb5.conf, with or without a keytab', () => {

@@ -418,6 +418,31 @@ env.java.opts.all: ${JAVA_17_OPTIONS}`,
     );
     expect(command(configured)).toContain('--add-opens=java.base/java.lang=ALL-UNNAMED');
     expect(configured.diagnostics.map((d) => d.code)).not.toContain('JAVA_MODULE_OPTIONS_UNSET');
+    // An administrator's env.java.default-opts.all reaches both processes too.
+    const byDefault = buildSessionPlan(
+      input({ flink: `${HA}\njobmanager.memory.process.size: 1600m\nenv.java.default-opts.all: ${JAVA_17_OPTIONS}` }),
+    );
+    expect(command(byDefault)).toContain('--add-opens=java.base/java.lang=ALL-UNNAMED');
+    expect(byDefault.diagnostics.map((d) => d.code)).not.toContain('JAVA_MODULE_OPTIONS_UNSET');
+  });
+
+  it('percent-encodes what a URI path cannot hold in resource locations, and keeps the plain path in the descriptors', () => {
+    const odd: StagedResource = {
+      key: 'my data/100%.csv',
+      uri: 'hdfs://nn:8020/user/alice/.flink/application_1_0001/my data/100%.csv',
+      size: 9,
+      modificationTime: 9,
+      visibility: 'APPLICATION',
+      type: 'FILE',
+      role: 'ship',
+    };
+    const plan = buildSessionPlan(input({ resources: [...resources, odd] }));
+    const entry = plan.submission['am-container-spec']!['local-resources'].entry.find((e) => e.key === odd.key)!;
+    expect(entry.value.resource).toBe('hdfs://nn:8020/user/alice/.flink/application_1_0001/my%20data/100%25.csv');
+    expect(new URL(entry.value.resource as string).pathname).toBe(
+      '/user/alice/.flink/application_1_0001/my%20data/100%25.csv',
+    );
+    expect(env(plan)._CLIENT_SHIP_FILES).toContain(`'path':'${odd.uri}'`);
   });
 
   it('masks secrets in the public plan', () => {
