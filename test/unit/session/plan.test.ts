@@ -9,7 +9,8 @@ import {
 } from '../../../src/session/plan.js';
 import { publicPlan } from '../../../src/session/public-plan.js';
 import { policyFor, VERSION_POLICY } from '../../../src/policy/yarn-version.js';
-import { HA, model } from '../validation/helpers.js';
+import { HA } from '../validation/helpers.js';
+import { planInput } from './plan-input.js';
 
 const resources: StagedResource[] = [
   {
@@ -68,24 +69,8 @@ const resources: StagedResource[] = [
   },
 ];
 
-function input(overrides: Partial<SessionPlanInput> & { flink?: string; cap?: string } = {}): SessionPlanInput {
-  const { flink = `${HA}\njobmanager.memory.process.size: 1600m`, cap = '4', ...rest } = overrides;
-  return {
-    config: model({
-      flink,
-      yarnSite: { 'yarn.resourcemanager.am.max-attempts': cap, 'yarn.scheduler.minimum-allocation-mb': '256' },
-    }),
-    hadoopVersion: '3.4.2',
-    applicationId: 'application_1_0001',
-    entrypoint: 'session',
-    detached: true,
-    user: 'alice',
-    defaultFs: 'hdfs://nn:8020',
-    stagingBase: '/user/alice',
-    resources,
-    defaultName: 'Flink session cluster',
-    ...rest,
-  };
+function input(overrides: Parameters<typeof planInput>[1] = {}): SessionPlanInput {
+  return planInput(resources, overrides);
 }
 
 const env = (plan: ReturnType<typeof buildSessionPlan>) =>

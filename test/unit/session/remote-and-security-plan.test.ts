@@ -3,6 +3,7 @@ import { amContainerSpec, classpath, type StagedResource } from '../../../src/se
 import { jobManagerMemory } from '../../../src/session/memory.js';
 import { buildSessionPlan, type SessionPlanInput } from '../../../src/session/plan.js';
 import { HA, model } from '../validation/helpers.js';
+import { planInput } from './plan-input.js';
 
 const APP = 'hdfs://nn:8020/user/alice/.flink/application_1_0001';
 
@@ -32,21 +33,8 @@ jobmanager.memory.process.size: 1600m
 security.kerberos.login.keytab: /home/alice/alice.keytab
 security.kerberos.login.principal: alice@EXAMPLE.COM`;
 
-function input(overrides: Partial<SessionPlanInput> & { flink?: string } = {}): SessionPlanInput {
-  const { flink = `${HA}\njobmanager.memory.process.size: 1600m`, ...rest } = overrides;
-  return {
-    config: model({ flink, yarnSite: { 'yarn.resourcemanager.am.max-attempts': '4' } }),
-    hadoopVersion: '3.4.2',
-    applicationId: 'application_1_0001',
-    entrypoint: 'session',
-    detached: true,
-    user: 'alice',
-    defaultFs: 'hdfs://nn:8020',
-    stagingBase: '/user/alice',
-    resources: BASE,
-    defaultName: 'Flink session cluster',
-    ...rest,
-  };
+function input(overrides: Parameters<typeof planInput>[1] = {}): SessionPlanInput {
+  return planInput(BASE, overrides);
 }
 
 const env = (plan: ReturnType<typeof buildSessionPlan>) =>
