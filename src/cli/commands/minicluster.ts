@@ -19,6 +19,7 @@ export async function runMinicluster(args: MiniclusterArgs, io: Io): Promise<voi
         ...(args.rms !== undefined ? { resourceManagers: args.rms } : {}),
         ...(args.hadoopVersion !== undefined ? { hadoopVersion: args.hadoopVersion } : {}),
         ...(args.flinkVersion !== undefined ? { flinkVersion: args.flinkVersion } : {}),
+        ...(args.secure === true ? { secure: true } : {}),
       });
       if (args.output === 'json') writeJson(io, info);
       else {
@@ -31,6 +32,13 @@ export async function runMinicluster(args: MiniclusterArgs, io: Io): Promise<voi
             `  ZooKeeper        ${info.zookeeper}`,
             `  Hadoop conf      ${info.confDir}   (export HADOOP_CONF_DIR=${info.confDir})`,
             `  Flink home       ${info.flinkHome}`,
+            ...(info.realm !== undefined
+              ? [
+                  `  Kerberos realm   ${info.realm}   (export KRB5_CONFIG=${info.krb5Conf})`,
+                  `  Client login     --keytab ${info.keytab} --principal ${info.principal}`,
+                  `  HTTPS CA         --ca ${info.ca}`,
+                ]
+              : []),
             `Stop it with: flink-yarn minicluster stop${args.stateDir ? ` --state-dir ${args.stateDir}` : ''}`,
             '',
           ].join('\n'),

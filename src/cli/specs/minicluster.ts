@@ -20,6 +20,12 @@ export const minicluster = {
       type: 'string',
       describe: 'Flink of the distribution it ships (default 1.20.1; 1.19.1 and 2.2.0 work)',
     },
+    {
+      name: 'secure',
+      type: 'boolean',
+      describe:
+        'Kerberized: a KDC, SPNEGO web endpoints, HTTPS-only HDFS (JSON adds realm, krb5Conf, principal, keytab, ca)',
+    },
   ],
 } as const satisfies CommandSpec;
 

@@ -1,4 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,11 @@ export interface MiniclusterOptions {
   readonly hadoopVersion?: string;
   /** The Flink version of the distribution (1.19.x, 1.20.x, 2.x). @default the pom's (1.20.1) */
   readonly flinkVersion?: string;
+  /**
+   * Kerberized: a KDC, SPNEGO on the web endpoints, HTTPS-only HDFS with SASL data transfer.
+   * @default false
+   */
+  readonly secure?: boolean;
   /** How long start may take once built. @default 240000 */
   readonly startTimeoutMs?: number;
   /** @default process.env */
@@ -39,6 +46,12 @@ export interface MiniclusterInfo {
   readonly zookeeper: string;
   readonly confDir: string;
   readonly flinkHome: string;
+  /** With `secure`: the realm, the krb5.conf to use, a client principal and its keytab, the CA to trust. */
+  readonly realm?: string;
+  readonly krb5Conf?: string;
+  readonly principal?: string;
+  readonly keytab?: string;
+  readonly ca?: string;
 }
 
 export interface MiniclusterStatus {
@@ -67,6 +80,12 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
   const stateDir = resolveStateDir(options.stateDir, env);
   const existing = await currentStatus(stateDir);
   if (existing.running && existing.info !== undefined) {
+    if ((existing.info.realm !== undefined) !== (options.secure === true)) {
+      throw new FlinkYarnError(
+        'USAGE',
+        `A minicluster ${existing.info.realm !== undefined ? 'with' : 'without'} --secure is already running in ${stateDir}: stop it first, or use another --state-dir.`,
+      );
+    }
     onEvent({ kind: 'already-running' });
     return existing.info;
   }
@@ -91,6 +110,7 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
     const { pid, ready } = await startYarnAndHdfs(modules.minicluster, stateDir, {
       amMaxAttempts: options.amMaxAttempts ?? 2,
       rms: rmCount,
+      secure: options.secure === true,
       zookeeper,
       env,
       timeoutMs: options.startTimeoutMs ?? 240_000,
@@ -104,6 +124,15 @@ export async function startMinicluster(options: MiniclusterOptions = {}): Promis
       zookeeper,
       confDir: ready.confDir,
       flinkHome: modules.flinkDist.home,
+      ...(ready.realm !== undefined
+        ? {
+            realm: ready.realm,
+            krb5Conf: ready.krb5Conf,
+            principal: ready.principal,
+            keytab: ready.keytab,
+            ca: ready.ca,
+          }
+        : {}),
     };
     const rms = ready.rms?.map((r) => r.web) ?? [ready.rm];
     await probeAll(info, rms, env);
@@ -251,6 +280,11 @@ interface ReadyLine {
   readonly confDir: string;
   readonly hadoopVersion: string;
   readonly control?: string;
+  readonly realm?: string;
+  readonly krb5Conf?: string;
+  readonly principal?: string;
+  readonly keytab?: string;
+  readonly ca?: string;
 }
 
 async function startYarnAndHdfs(
@@ -259,6 +293,7 @@ async function startYarnAndHdfs(
   o: {
     amMaxAttempts: number;
     rms: 1 | 2;
+    secure: boolean;
     zookeeper: string;
     env: NodeJS.ProcessEnv;
     timeoutMs: number;
@@ -287,6 +322,7 @@ async function startYarnAndHdfs(
       '--am-max-attempts',
       String(o.amMaxAttempts),
       ...(o.rms === 2 ? ['--rms', '2', '--zk', o.zookeeper] : []),
+      ...(o.secure ? ['--secure'] : []),
     ],
     { cwd: stateDir, stdoutFile, stderrFile, env: o.env },
   );
@@ -326,31 +362,67 @@ async function startYarnAndHdfs(
   return { pid, ready };
 }
 
-/** The contract's readiness: the RM says ACTIVE, WebHDFS answers, ZooKeeper answers. */
+/**
+ * The contract's readiness: the RM says ACTIVE, WebHDFS answers, ZooKeeper answers. A secure
+ * cluster answers its web endpoints with a SPNEGO challenge, which is enough here: logging in is
+ * the client's part (the Java side already waited for the RM to be active).
+ */
 async function probeAll(
   info: MiniclusterInfo,
   rms: readonly string[],
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const client = new ResourceManagerClient({
-    endpoints: rms,
-    requestTimeoutMs: timeoutMs,
-    retry: { retries: 3, minDelayMs: 500, maxDelayMs: 2_000, factor: 2 },
-  });
-  const cluster = await client.clusterInfo();
-  if (cluster.haState !== 'ACTIVE')
-    throw new FlinkYarnError('MINICLUSTER_FAILED', `the ResourceManager is ${cluster.haState}, not ACTIVE`);
-  const user = hadoopUser({ env, osUser: () => env.USER ?? 'root' });
-  const res = await fetch(`${info.webhdfs}/webhdfs/v1/?op=GETFILESTATUS&user.name=${encodeURIComponent(user)}`, {
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (res.status !== 200)
-    throw new FlinkYarnError('MINICLUSTER_FAILED', `WebHDFS at ${info.webhdfs} answered HTTP ${res.status}`);
+  if (info.realm !== undefined) {
+    const ca = info.ca !== undefined ? readFileSync(info.ca) : undefined;
+    for (const url of [
+      ...rms.map((rm) => `${rm}/ws/v1/cluster/info`),
+      `${info.webhdfs}/webhdfs/v1/?op=GETFILESTATUS`,
+    ]) {
+      const { status, negotiate } = await challenge(url, ca, timeoutMs);
+      if (status !== 200 && !(status === 401 && negotiate))
+        throw new FlinkYarnError('MINICLUSTER_FAILED', `${url} answered HTTP ${status} without a Kerberos challenge`);
+    }
+  } else {
+    const client = new ResourceManagerClient({
+      endpoints: rms,
+      requestTimeoutMs: timeoutMs,
+      retry: { retries: 3, minDelayMs: 500, maxDelayMs: 2_000, factor: 2 },
+    });
+    const cluster = await client.clusterInfo();
+    if (cluster.haState !== 'ACTIVE')
+      throw new FlinkYarnError('MINICLUSTER_FAILED', `the ResourceManager is ${cluster.haState}, not ACTIVE`);
+    const user = hadoopUser({ env, osUser: () => env.USER ?? 'root' });
+    const res = await fetch(`${info.webhdfs}/webhdfs/v1/?op=GETFILESTATUS&user.name=${encodeURIComponent(user)}`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (res.status !== 200)
+      throw new FlinkYarnError('MINICLUSTER_FAILED', `WebHDFS at ${info.webhdfs} answered HTTP ${res.status}`);
+  }
   const [host = 'localhost', port = '2181'] = info.zookeeper.split(':');
   if ((await fourLetterWord(host, Number(port), 'ruok')) !== 'imok') {
     throw new FlinkYarnError('MINICLUSTER_FAILED', `ZooKeeper at ${info.zookeeper} does not answer`);
   }
+}
+
+/** One GET, trusting `ca` for https: its status and whether it asks for SPNEGO. */
+function challenge(
+  url: string,
+  ca: Buffer | undefined,
+  timeoutMs: number,
+): Promise<{ status: number; negotiate: boolean }> {
+  return new Promise((resolvePromise, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const req = get(url, { ...(ca !== undefined ? { ca } : {}), timeout: timeoutMs }, (res) => {
+      res.resume();
+      const offered = String(res.headers['www-authenticate'] ?? '');
+      resolvePromise({ status: res.statusCode ?? 0, negotiate: /^Negotiate\b/i.test(offered) });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (e) =>
+      reject(new FlinkYarnError('MINICLUSTER_FAILED', `${url.split('?')[0]} does not answer: ${e.message}`)),
+    );
+  });
 }
 
 interface ClusterModules {

@@ -78,6 +78,8 @@ public final class MiniClusterMain {
     int controlPort = 0;
     boolean keepWorkDir;
     long debugDelaySec = 0;
+    boolean secure;
+    String clientUser = "alice";
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -101,6 +103,9 @@ public final class MiniClusterMain {
             continue;
           case "--keep-work-dir":
             o.keepWorkDir = true;
+            continue;
+          case "--secure":
+            o.secure = true;
             continue;
           default:
             break;
@@ -170,6 +175,9 @@ public final class MiniClusterMain {
           case "--control-port":
             o.controlPort = Integer.parseInt(v);
             break;
+          case "--client-user":
+            o.clientUser = v;
+            break;
           default:
             throw new UsageException("unknown option " + a);
         }
@@ -192,6 +200,9 @@ public final class MiniClusterMain {
       String osUser = System.getProperty("user.name");
       if (!o.hdfsUsers.contains(osUser)) {
         o.hdfsUsers.add(0, osUser);
+      }
+      if (o.secure && !o.hdfsUsers.contains(o.clientUser)) {
+        o.hdfsUsers.add(o.clientUser);
       }
       return o;
     }
@@ -240,6 +251,8 @@ public final class MiniClusterMain {
           "  --debug-delay-sec N     keep container work dirs N s (slows shutdown) [0]",
           "  --control-port N        port of the control endpoint (127.0.0.1) [0 = any]",
           "  --exit-on-stdin-eof     shut down when stdin is closed (parent died)",
+          "  --secure                Kerberos (MiniKdc), SPNEGO web endpoints, HTTPS-only HDFS",
+          "  --client-user NAME      the client principal of --secure     [alice]",
           "  --keep-work-dir         do not wipe --work-dir at start");
 
   // ---------------------------------------------------------------- state
@@ -249,6 +262,7 @@ public final class MiniClusterMain {
   private MiniDFSCluster dfs;
   private MiniYARNCluster yarn;
   private HttpServer control;
+  private SecureSetup secure;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final String[] rmIds;
@@ -391,6 +405,11 @@ public final class MiniClusterMain {
 
   private void start() throws Exception {
     info("work dir " + opts.workDir + ", log " + (opts.logToStderr ? "stderr" : opts.logFile));
+    if (opts.secure) {
+      info("starting a KDC (realm " + SecureSetup.REALM + ")");
+      secure = new SecureSetup(opts.workDir, host, opts.clientUser);
+      secure.start();
+    }
     startHdfs();
     startYarn();
     writeClientConf();
@@ -408,6 +427,10 @@ public final class MiniClusterMain {
     conf.setInt("dfs.replication", 1);
     conf.set("fs.permissions.umask-mode", "022");
     conf.set("hadoop.tmp.dir", new File(opts.workDir, "tmp/hadoop").getAbsolutePath());
+    if (secure != null) {
+      secure.apply(conf);
+      secure.login(conf);
+    }
     info("starting HDFS (1 DataNode)");
     dfs =
         new MiniDFSCluster.Builder(conf, base)
@@ -426,6 +449,11 @@ public final class MiniClusterMain {
     mkdir(fs, "/user", (short) 0755, null);
     for (String u : opts.hdfsUsers) {
       mkdir(fs, "/user/" + u, (short) 0755, u);
+    }
+    if (secure != null) {
+      // The superuser is the service principal here, not the client: HA recovery data of the
+      // test sessions (hdfs:///flink/...) needs a directory everyone may create in.
+      mkdir(fs, "/flink", (short) 01777, null);
     }
   }
 
@@ -452,6 +480,9 @@ public final class MiniClusterMain {
     // short cut binds the NM to the RM that was active at start: after a failover the new
     // active RM never sees the node again (0 nodes, apps stuck in ACCEPTED/FINISHING).
     conf.setBoolean("yarn.minicluster.use-rpc", true);
+    if (secure != null) {
+      secure.apply(conf);
+    }
     conf.set("yarn.resourcemanager.hostname", host);
     if (opts.rms == 1) {
       for (String key : RM_ADDRESS_KEYS) {
@@ -679,20 +710,43 @@ public final class MiniClusterMain {
 
   private void writeClientConf() throws IOException {
     URI hdfsUri = dfs.getURI();
+    // HTTPS_ONLY (--secure) leaves the NameNode without an http address.
     InetSocketAddress nnHttp = dfs.getNameNode().getHttpAddress();
-    String nnHttpAddr = nnHttp.getHostString() + ":" + nnHttp.getPort();
+    String nnHttpAddr = nnHttp == null ? null : nnHttp.getHostString() + ":" + nnHttp.getPort();
     Configuration yc = yarn.getConfig();
 
     Configuration core = new Configuration(false);
     core.set("fs.defaultFS", hdfsUri.toString());
+    Map<String, String> securityKeys = secure == null ? Map.of() : secure.clientKeys();
+    securityKeys.forEach(
+        (k, v) -> {
+          if (k.startsWith("hadoop.")) {
+            core.set(k, v);
+          }
+        });
     writeXml(core, "core-site.xml");
 
     Configuration hdfs = new Configuration(false);
     hdfs.set("dfs.namenode.rpc-address", hdfsUri.getHost() + ":" + hdfsUri.getPort());
-    hdfs.set("dfs.namenode.http-address", nnHttpAddr);
+    if (nnHttpAddr != null) {
+      hdfs.set("dfs.namenode.http-address", nnHttpAddr);
+    }
     hdfs.set("dfs.webhdfs.enabled", "true");
     hdfs.set("dfs.replication", "1");
     hdfs.set("dfs.permissions.enabled", "true");
+    securityKeys.forEach(
+        (k, v) -> {
+          if (k.startsWith("dfs.")) {
+            hdfs.set(k, v);
+          }
+        });
+    String webHdfs = "http://" + nnHttpAddr;
+    if (secure != null) {
+      InetSocketAddress nnHttps = dfs.getNameNode().getHttpsAddress();
+      String nnHttpsAddr = nnHttps.getHostString() + ":" + nnHttps.getPort();
+      hdfs.set("dfs.namenode.https-address", nnHttpsAddr);
+      webHdfs = "https://" + nnHttpsAddr;
+    }
     writeXml(hdfs, "hdfs-site.xml");
 
     Configuration y = new Configuration(false);
@@ -738,6 +792,12 @@ public final class MiniClusterMain {
         y.set(key, v);
       }
     }
+    securityKeys.forEach(
+        (k, v) -> {
+          if (k.startsWith("yarn.")) {
+            y.set(k, v);
+          }
+        });
     writeXml(y, "yarn-site.xml");
 
     NodeManager nm = yarn.getNodeManager(0);
@@ -749,7 +809,7 @@ public final class MiniClusterMain {
 
     int active = Math.max(activeRmIndex(), 0);
     readyInfo.put("rm", "http://" + rmWebAddress(active));
-    readyInfo.put("webhdfs", "http://" + nnHttpAddr);
+    readyInfo.put("webhdfs", webHdfs);
     readyInfo.put("hdfs", hdfsUri.toString());
     readyInfo.put("confDir", opts.confDir.getAbsolutePath());
     readyInfo.put("hadoopVersion", VersionInfo.getVersion());
@@ -762,6 +822,9 @@ public final class MiniClusterMain {
     readyInfo.put("amMaxAttempts", Integer.toString(opts.amMaxAttempts));
     readyInfo.put("zk", opts.zk);
     readyInfo.put("pid", Long.toString(ProcessHandle.current().pid()));
+    if (secure != null) {
+      readyInfo.putAll(secure.readyInfo());
+    }
   }
 
   private void writeXml(Configuration c, String name) throws IOException {
@@ -1044,6 +1107,9 @@ public final class MiniClusterMain {
       } catch (Throwable t) {
         info("error stopping HDFS: " + t);
       }
+    }
+    if (secure != null) {
+      secure.stop();
     }
     info("stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
   }
