@@ -59,6 +59,9 @@ await build({
   format: 'cjs',
   logLevel: 'warning',
   plugins: [yargsShims, axiosShims],
+  // The optional native Kerberos module stays in node_modules, loaded (createRequire) only when a
+  // server asks for SPNEGO; dist/cli.cjs resolves it from its own directory upwards.
+  external: ['kerberos'],
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

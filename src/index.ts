@@ -43,9 +43,19 @@ export {
   type ConnectionOptions,
   type ConfigurationOptions,
   type ConfigurationScope,
+  type KerberosLogin,
 } from './context/index.js';
 export { poll, systemClock, manualClock, type Clock, type PollOptions } from './async/poll.js';
 export { axiosTransport, type AxiosTransportOptions } from './http/axios-transport.js';
+export {
+  negotiateTransport,
+  negotiateStreamGet,
+  Negotiator,
+  KerberosError,
+  type NegotiateOptions,
+} from './http/negotiate.js';
+export { kerberosGssapi, type Gssapi, type KerberosGssapiOptions, type KerberosModule } from './http/gssapi.js';
+export { TlsError, readCaFile, trustOptions } from './http/tls.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   ResponseTooLargeError,

@@ -49,11 +49,40 @@ export const RM = {
   global: true,
 } as const satisfies Flag;
 
+export const KEYTAB = {
+  name: 'keytab',
+  type: 'string',
+  describe: 'Kerberos keytab, with --principal (default: security.kerberos.login.keytab, then the ticket cache)',
+  global: true,
+} as const satisfies Flag;
+export const PRINCIPAL = {
+  name: 'principal',
+  type: 'string',
+  describe: 'Kerberos principal of --keytab; its short name is the Hadoop user unless --user is given',
+  global: true,
+} as const satisfies Flag;
+export const CA = {
+  name: 'ca',
+  type: 'string',
+  describe: "PEM file of CA certificates to trust for https endpoints, besides Node's own",
+  global: true,
+} as const satisfies Flag;
+
 /** Accepted by every command, in this order in `--help`. */
-export const GLOBAL_FLAGS = [OUTPUT, FLINK_CONF_DIR, YARN_CONF_DIR, DYNAMIC_PROPERTIES, USER, RM] as const;
+export const GLOBAL_FLAGS = [
+  OUTPUT,
+  FLINK_CONF_DIR,
+  YARN_CONF_DIR,
+  DYNAMIC_PROPERTIES,
+  USER,
+  RM,
+  KEYTAB,
+  PRINCIPAL,
+  CA,
+] as const;
 
 /** What a command that talks to the ResourceManager reads. */
-export const CONNECTION_FLAGS = [OUTPUT, YARN_CONF_DIR, RM, USER] as const;
+export const CONNECTION_FLAGS = [OUTPUT, YARN_CONF_DIR, RM, USER, KEYTAB, PRINCIPAL, CA] as const;
 
 /**
  * The deployment flags `session` and `run` share (yarn-session.sh's, plus ours), by the property

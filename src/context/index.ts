@@ -1,10 +1,16 @@
+import type { AgentOptions } from 'node:https';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../async/poll.js';
 import { UsageError } from '../errors/index.js';
 import { FlinkRestClient } from '../flink/rest-client.js';
 import { hdfsEndpoints, WebHdfsClient } from '../hdfs/webhdfs-client.js';
 import { axiosTransport } from '../http/axios-transport.js';
+import { negotiateStreamGet, negotiateTransport, Negotiator, type Gssapi } from '../http/negotiate.js';
+import { streamGetWith, type StreamGet } from '../http/stream-get.js';
+import { kerberosGssapi } from '../http/gssapi.js';
 import type { RetryPolicy } from '../http/retry.js';
+import { readCaFile, readExtraCaCerts, trustOptions } from '../http/tls.js';
 import type { HttpTransport } from '../http/transport.js';
 import { rmEndpoints } from '../yarn/endpoints.js';
 import { ResourceManagerClient, type RmEvent } from '../yarn/rm-client.js';
@@ -17,15 +23,39 @@ import {
   type ConfigurationScope,
   type ResolvedConfiguration,
 } from './configuration.js';
+import { kerberosLogin, kerberosUser, principalShortName, type KerberosLogin } from './kerberos.js';
 
 export { resolveConfiguration, type ConfigurationOptions, type ConfigurationScope, type ResolvedConfiguration };
+export { kerberosLogin, principalShortName, type KerberosLogin };
 
 /** What every command that talks to a cluster accepts: where configuration is, and how to connect. */
 export interface ConnectionOptions extends ConfigurationOptions {
   /** Comma-separated ResourceManager web addresses; overrides yarn-site. */
   readonly rm?: string | undefined;
-  /** For the RM, WebHDFS and Flink REST clients. @default axios */
+  /**
+   * For the RM, WebHDFS and Flink REST clients. An injected transport is used as it is: no
+   * SPNEGO (unless `gssapi` is given too) and no `ca`.
+   * @default axios, with SPNEGO and `ca`
+   */
   readonly transport?: HttpTransport;
+  /**
+   * A keytab to authenticate with (SPNEGO), with `principal`; resolved against `cwd`. Its
+   * contents are never read by this client.
+   * @default security.kerberos.login.keytab of the Flink configuration (when the command reads one), else the ticket cache
+   */
+  readonly keytab?: string | undefined;
+  /**
+   * The Kerberos principal of `keytab` (both or neither). Its short name is the Hadoop user unless `user` is given.
+   * @default security.kerberos.login.principal, with the keytab
+   */
+  readonly principal?: string | undefined;
+  /** A PEM file of CA certificates trusted for https endpoints, besides Node's own. @default Node's (and NODE_EXTRA_CA_CERTS) */
+  readonly ca?: string | undefined;
+  /**
+   * Makes SPNEGO tokens; given with `transport`, SPNEGO wraps that transport too.
+   * @default kerberosGssapi(): the optional 'kerberos' module, loaded on the first 401 that offers Negotiate
+   */
+  readonly gssapi?: Gssapi;
   /** Per request. @default each client's (RM 10 s, WebHDFS 30 s) */
   readonly requestTimeoutMs?: number;
   /** Retries of what is safe to repeat, for the RM and WebHDFS clients. @default DEFAULT_RETRY_POLICY */
@@ -48,7 +78,13 @@ export class ClusterContext {
   readonly configuration: ResolvedConfiguration;
   readonly transport: HttpTransport;
   readonly clock: Clock;
+  /** Where the client's Kerberos credentials come from; used only when a server asks for Kerberos. */
+  readonly kerberos: KerberosLogin;
   private readonly options: ConnectionOptions;
+  /** TLS options trusting --ca besides Node's roots; undefined without --ca. */
+  private readonly tls: AgentOptions | undefined;
+  /** SPNEGO state shared by the transport and streamGet: what each origin asked for, its cookie. */
+  private readonly negotiator: Negotiator;
   private rm: ResourceManagerClient | undefined;
   private hdfs: WebHdfsClient | undefined;
   private rmAddresses: readonly string[] | undefined;
@@ -56,8 +92,35 @@ export class ClusterContext {
   constructor(options: ConnectionOptions, configuration: ResolvedConfiguration) {
     this.options = options;
     this.configuration = configuration;
-    this.transport = options.transport ?? axiosTransport();
+    this.kerberos = kerberosLogin(options, configuration.config.flink, configuration.cwd);
+    // A bad --ca is bad usage even where an injected transport makes it unused.
+    const certificates =
+      options.ca === undefined ? undefined : readCaFile(resolve(configuration.cwd, options.ca), options.ca);
+    this.tls = certificates === undefined ? undefined : trustOptions(certificates, readExtraCaCerts(configuration.env));
+    const login = this.kerberos;
+    const keytab = login.source === 'ticket-cache' ? undefined : login.keytab;
+    const principal = login.source === 'ticket-cache' ? undefined : login.principal;
+    this.negotiator = new Negotiator({ gssapi: options.gssapi ?? kerberosGssapi({ keytab }), principal, keytab });
+    this.transport = this.makeTransport();
     this.clock = options.clock ?? systemClock;
+  }
+
+  /** axios (trusting `ca`) under SPNEGO; an injected transport as it is, unless a GSSAPI is injected too. */
+  private makeTransport(): HttpTransport {
+    const { transport, gssapi } = this.options;
+    if (transport !== undefined && gssapi === undefined) return transport;
+    const inner = transport ?? axiosTransport(this.tls === undefined ? {} : { tls: this.tls });
+    return negotiateTransport(inner, this.negotiator);
+  }
+
+  /**
+   * Streaming GETs (container logs from NodeManagers), with the transport's TLS trust and SPNEGO
+   * (sharing what the transport learnt of each server).
+   */
+  streamGet(): StreamGet {
+    const { transport, gssapi } = this.options;
+    const plain = streamGetWith(this.tls === undefined ? {} : { tls: this.tls });
+    return transport !== undefined && gssapi === undefined ? plain : negotiateStreamGet(plain, this.negotiator);
   }
 
   /** Reads the configuration the scope names and returns the context over it. */
@@ -69,13 +132,23 @@ export class ClusterContext {
     return this.configuration.config;
   }
 
+  /**
+   * The Hadoop user: --user, else the short name of the Kerberos principal the client logs in as
+   * (`alice` of `alice/host@REALM`, as Hadoop's default auth_to_local maps it; Hadoop ignores
+   * HADOOP_USER_NAME under Kerberos; see kerberosUser), else $HADOOP_USER_NAME or the OS user.
+   */
   get user(): string | undefined {
-    return this.configuration.user;
+    return this.options.user ?? kerberosUser(this.kerberos, this.config.hadoop) ?? this.configuration.user;
+  }
+
+  /** The Kerberos principal given (flags or Flink configuration); undefined with the ticket cache. */
+  get kerberosPrincipal(): string | undefined {
+    return this.kerberos.source === 'ticket-cache' ? undefined : this.kerberos.principal;
   }
 
   /** The user deployments act as: they stage under its home and name it to the AM. */
   requireUser(): string {
-    const user = this.configuration.user;
+    const user = this.user;
     if (user === undefined)
       throw new UsageError('Cannot tell the Hadoop user from the OS: pass --user NAME or set HADOOP_USER_NAME.');
     return user;

@@ -29,6 +29,18 @@ export const ERROR_CODES = {
   RM_BAD_REQUEST: 'failure',
   RM_REMOTE: 'failure',
   RM_UNEXPECTED_RESPONSE: 'failure',
+  /** A server asks for Kerberos (SPNEGO) and the optional 'kerberos' module is not installed or does not load. */
+  KERBEROS_UNAVAILABLE: 'failure',
+  /** A server asks for Kerberos and there are no credentials: an empty or expired ticket cache, a keytab that does not serve. */
+  KERBEROS_NO_CREDENTIALS: 'failure',
+  /** A server still answers 401 to a Kerberos (SPNEGO) token. */
+  KERBEROS_REJECTED: 'failure',
+  /** GSSAPI failed otherwise: no KDC for the realm, no service principal for the server ... */
+  KERBEROS_FAILED: 'failure',
+  /** An https server's certificate is not trusted here: an unknown CA, expired, or for another name. */
+  TLS_UNTRUSTED: 'failure',
+  /** The TLS handshake failed: not an https port, no common protocol version or cipher. */
+  TLS_FAILED: 'failure',
   /** A server's answer was larger than the response limit; it was abandoned, not downloaded again. */
   RESPONSE_TOO_LARGE: 'failure',
   /** Gave up waiting for a state (RUNNING, KILLED ...). */

@@ -230,6 +230,8 @@ export class FlinkRestClient {
         ...raw,
       });
     } catch (e) {
+      // Already typed (TLS, Kerberos, a too large answer): not "does not answer".
+      if (e instanceof FlinkYarnError) throw e;
       throw new FlinkYarnError(
         'FLINK_REST_UNREACHABLE',
         `The JobManager's REST API at ${this.base} does not answer: ${e instanceof Error ? e.message : String(e)}`,

@@ -52,23 +52,65 @@ export function hdfsEndpoints(conf: HadoopConfiguration, localHost: string = hos
 
   const namenodes = nameservice === undefined ? [] : parseList(get(`dfs.ha.namenodes.${nameservice}`) ?? '');
   if (nameservice !== undefined && namenodes.length > 0) {
-    return namenodes.map((nn) => {
-      const address =
-        get(`${key}.${nameservice}.${nn}`) ??
-        // No web address for this NameNode: its RPC host on the default web port, as a client would guess.
-        withPort(hostOf(get(`dfs.namenode.rpc-address.${nameservice}.${nn}`)), DEFAULT_PORT[scheme]);
-      if (address === undefined) {
-        throw new FlinkYarnError(
-          'HDFS_NOT_CONFIGURED',
-          `NameNode ${nn} of nameservice ${nameservice} has no address: set ${key}.${nameservice}.${nn} in hdfs-site.xml.`,
-        );
-      }
-      return url(scheme, address, wildcardTarget);
-    });
+    return haEndpoints(get, nameservice, namenodes, scheme, wildcardTarget);
   }
   const address =
     (nameservice !== undefined ? get(`${key}.${nameservice}`) : undefined) ?? get(key) ?? HDFS_FALLBACKS[key];
   return [url(scheme, address, wildcardTarget)];
+}
+
+/**
+ * The web base URLs of one nameservice of hdfs-site.xml (another than fs.defaultFS's, for
+ * delegation tokens): `dfs.namenode.http(s)-address.<ns>.<nn>` of each NameNode under HA, else
+ * `dfs.namenode.http(s)-address.<ns>`. `scheme` https reads the https addresses (swebhdfs://, or
+ * dfs.http.policy HTTPS_ONLY). A wildcard host becomes `localHost`. Throws HDFS_NOT_CONFIGURED when
+ * the nameservice names no web address.
+ */
+export function nameserviceEndpoints(
+  conf: HadoopConfiguration,
+  nameservice: string,
+  scheme: 'http' | 'https',
+  localHost: string = hostname(),
+): string[] {
+  const get = (key: string): string | undefined => {
+    const v = conf.getTrimmed(key)?.value;
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const key = scheme === 'https' ? 'dfs.namenode.https-address' : 'dfs.namenode.http-address';
+  const namenodes = parseList(get(`dfs.ha.namenodes.${nameservice}`) ?? '');
+  if (namenodes.length > 0) return haEndpoints(get, nameservice, namenodes, scheme, localHost);
+  const address = get(`${key}.${nameservice}`);
+  if (address === undefined) {
+    throw new FlinkYarnError(
+      'HDFS_NOT_CONFIGURED',
+      `Nameservice ${nameservice} has no web address: set ${key}.${nameservice} in hdfs-site.xml.`,
+    );
+  }
+  return [url(scheme, address, localHost)];
+}
+
+/** The web base URLs of an HA nameservice's NameNodes, in dfs.ha.namenodes order. */
+function haEndpoints(
+  get: (key: string) => string | undefined,
+  nameservice: string,
+  namenodes: readonly string[],
+  scheme: 'http' | 'https',
+  wildcardTarget: string,
+): string[] {
+  const key = scheme === 'https' ? 'dfs.namenode.https-address' : 'dfs.namenode.http-address';
+  return namenodes.map((nn) => {
+    const address =
+      get(`${key}.${nameservice}.${nn}`) ??
+      // No web address for this NameNode: its RPC host on the default web port, as a client would guess.
+      withPort(hostOf(get(`dfs.namenode.rpc-address.${nameservice}.${nn}`)), DEFAULT_PORT[scheme]);
+    if (address === undefined) {
+      throw new FlinkYarnError(
+        'HDFS_NOT_CONFIGURED',
+        `NameNode ${nn} of nameservice ${nameservice} has no address: set ${key}.${nameservice}.${nn} in hdfs-site.xml.`,
+      );
+    }
+    return url(scheme, address, wildcardTarget);
+  });
 }
 
 /**

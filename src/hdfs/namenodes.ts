@@ -123,7 +123,8 @@ export class NameNodes {
 
   private url(endpoint: string, call: NameNodeCall): string {
     const params = new URLSearchParams({ op: call.op });
-    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined && v !== '') params.set(k, v);
+    // An empty value is sent (GETDELEGATIONTOKEN's `renewer=` asks for no renewer); undefined is not.
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) params.set(k, v);
     if (this.o.user !== undefined) params.set('user.name', this.o.user);
     return `${endpoint}/webhdfs/v1${encodePath(call.path ?? '/')}?${params.toString()}`;
   }

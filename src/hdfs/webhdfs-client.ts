@@ -9,7 +9,8 @@ import { HdfsError, HdfsUnreachableError } from './errors.js';
 import type { HdfsEvent } from './events.js';
 import { normalizeChecksum, normalizeFileStatus, type HdfsChecksum, type HdfsFileStatus } from './model.js';
 import { NameNodes, type NameNodeCall, type Query } from './namenodes.js';
-export { defaultFsUri, hdfsEndpoints } from './endpoints.js';
+import { HDFS_DELEGATION_KIND, TokenFormatError, withKindAndService } from './tokens.js';
+export { defaultFsUri, hdfsEndpoints, nameserviceEndpoints } from './endpoints.js';
 export { HdfsError, HdfsUnreachableError } from './errors.js';
 export type { HdfsEvent } from './events.js';
 export type { HdfsChecksum, HdfsFileStatus, HdfsFileType } from './model.js';
@@ -30,6 +31,20 @@ export interface UploadOptions {
   readonly permission?: string;
   /** @default dfs.replication of the cluster */
   readonly replication?: number;
+}
+
+/** GETDELEGATIONTOKEN: who may renew the token, and what it is filed under in the AM's credentials. */
+export interface DelegationTokenRequest {
+  /**
+   * The principal that may renew it (the NameNode keeps its short name). An empty one asks for a
+   * token nobody renews, as a Java client's null renewer does; the NameNode would otherwise make
+   * the caller the renewer.
+   */
+  readonly renewer: string;
+  /** The kind the container's client selects tokens by. @default HDFS_DELEGATION_TOKEN */
+  readonly kind?: string;
+  /** `ip:port` of the NameNode's RPC address, `ha-hdfs:<nameservice>` ... */
+  readonly service: string;
 }
 
 const PERMISSION = /^[01]?[0-7]{3}$/;
@@ -160,6 +175,41 @@ export class WebHdfsClient {
     });
   }
 
+  /**
+   * A delegation token for the file system of these NameNodes (`GET /webhdfs/v1/?op=GETDELEGATIONTOKEN`),
+   * as Hadoop's `Token.urlString`, filed under `kind` and `service` whatever the NameNode set (a
+   * NameNode before Hadoop 2.8 ignores both parameters). The token is a secret: no message, event
+   * or error carries it or any part of the answer.
+   */
+  async getDelegationToken(request: DelegationTokenRequest): Promise<string> {
+    const op = 'GETDELEGATIONTOKEN';
+    const kind = request.kind ?? HDFS_DELEGATION_KIND;
+    // A GET that creates a token: a repeat after a lost answer only leaves an unused one to expire.
+    const res = await this.call({
+      method: 'GET',
+      op,
+      query: { renewer: request.renewer, kind, service: request.service },
+      idempotent: true,
+    });
+    const token = readTokenAnswer(res.body);
+    if (typeof token !== 'string') {
+      if (token.kind === 'none') {
+        throw new HdfsError(
+          'HDFS_REMOTE',
+          `${op} on ${this.activeEndpoint} issued no token: the NameNode runs without Hadoop security (hadoop.security.authentication is simple in its core-site.xml), while this client's core-site.xml says kerberos. Use the cluster's own configuration (--yarn-conf-dir).`,
+          { endpoint: this.activeEndpoint, op },
+        );
+      }
+      throw this.unexpected(op, undefined, token.what);
+    }
+    try {
+      return withKindAndService(token, kind, request.service);
+    } catch (e) {
+      if (!(e instanceof TokenFormatError)) throw e;
+      throw this.unexpected(op, undefined, `a "urlString" that is not a Hadoop token (${e.message})`);
+    }
+  }
+
   /** The file's checksum, computed by a DataNode; equal checksums (same algorithm) mean equal bytes. */
   async checksum(path: string): Promise<HdfsChecksum> {
     checkPath(path);
@@ -251,6 +301,27 @@ export class WebHdfsClient {
   private unexpected(op: string, path: string | undefined, what: string): HdfsError {
     return this.nameNodes.unexpected(op, path, what);
   }
+}
+
+/**
+ * `{"Token":{"urlString":"..."}}`, or why the answer is not one. The descriptions never quote the
+ * body: a token may be in it.
+ */
+function readTokenAnswer(body: string): string | { kind: 'none' } | { kind: 'malformed'; what: string } {
+  const malformed = (what: string) => ({ kind: 'malformed' as const, what });
+  if (/^\s*(<!DOCTYPE html|<html)/i.test(body)) return malformed('an HTML page');
+  const parsed = safeJson(body);
+  if (parsed === undefined)
+    return malformed(body.trim() === '' ? 'nothing' : `${body.length} characters that are not JSON`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !('Token' in parsed)) {
+    return malformed('JSON without a "Token" object');
+  }
+  const token = (parsed as { Token: unknown }).Token;
+  if (token === null) return { kind: 'none' };
+  if (typeof token !== 'object' || Array.isArray(token)) return malformed('a "Token" that is not an object');
+  const urlString = (token as { urlString?: unknown }).urlString;
+  if (typeof urlString !== 'string') return malformed('a "Token" without a "urlString" text');
+  return urlString;
 }
 
 function isRetriable(e: unknown, idempotent: boolean): boolean {

@@ -3,6 +3,7 @@ import { constants } from 'node:buffer';
 import { Agent as HttpAgent } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
+import { tlsFailure } from './tls.js';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   ResponseTooLargeError,
@@ -10,10 +11,11 @@ import {
   type HttpRequest,
   type HttpResponse,
   type HttpTransport,
+  withoutQuery,
 } from './transport.js';
 
 export interface AxiosTransportOptions {
-  /** TLS settings for https endpoints (CA, client certificates, rejectUnauthorized). @default {} */
+  /** TLS settings for https endpoints (CA: see trustOptions, client certificates, rejectUnauthorized). @default {} */
   readonly tls?: AgentOptions;
   /** Largest response body of a request that sets no `maxResponseBytes`. @default DEFAULT_MAX_RESPONSE_BYTES */
   readonly maxResponseBytes?: number;
@@ -99,11 +101,15 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
         return { status: res.status, headers, body };
       } catch (e) {
         if (e instanceof BodyTooLarge) throw new ResponseTooLargeError(req.method, req.url, limit, e.announced);
+        // A certificate problem is no network failure: repeating the request, or another server, gets the same.
+        const tls = tlsFailure(req.url, e);
+        if (tls !== undefined) throw tls;
         const err = e as { code?: string; message?: string };
         const errno =
           err.code === 'ECONNABORTED' || err.code === 'ERR_CANCELED' ? 'ETIMEDOUT' : (err.code ?? 'EUNKNOWN');
         const what = errno === 'ETIMEDOUT' ? `timed out after ${req.timeoutMs} ms` : (err.message ?? String(e));
-        throw new TransportError(`${req.method} ${req.url}: ${what}`, errno, { cause: e });
+        // Not the query: it may carry a delegation token.
+        throw new TransportError(`${req.method} ${withoutQuery(req.url)}: ${what}`, errno, { cause: e });
       }
     },
   };

@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type AgentOptions } from 'node:https';
+import { tlsFailure } from './tls.js';
 import { TransportError } from './transport.js';
 
 /**
@@ -29,7 +30,19 @@ export interface StreamGetResponse {
 /** Opens a streaming GET; rejects only when nothing usable came back (network, timeout, abort). */
 export type StreamGet = (request: StreamGetRequest) => Promise<StreamGetResponse>;
 
-export const nodeStreamGet: StreamGet = (req) =>
+export interface StreamGetOptions {
+  /** TLS settings for https servers (see trustOptions). @default Node's */
+  readonly tls?: AgentOptions;
+}
+
+/** A streaming GET over Node's http(s); a certificate problem rejects with TlsError. */
+export function streamGetWith(options: StreamGetOptions = {}): StreamGet {
+  return (req) => nodeGet(req, options);
+}
+
+export const nodeStreamGet: StreamGet = streamGetWith();
+
+const nodeGet = (req: StreamGetRequest, options: StreamGetOptions): Promise<StreamGetResponse> =>
   new Promise<StreamGetResponse>((resolve, reject) => {
     let url: URL;
     try {
@@ -43,7 +56,8 @@ export const nodeStreamGet: StreamGet = (req) =>
       return;
     }
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const call = send(url, { method: 'GET', headers: { ...req.headers } });
+    const tls = url.protocol === 'https:' ? options.tls : undefined;
+    const call = send(url, { method: 'GET', headers: { ...req.headers }, ...tls });
     // Why the request was ended by us, reported instead of the reset it causes.
     const ended: { failure?: TransportError } = {};
     let response: IncomingMessage | undefined;
@@ -62,7 +76,7 @@ export const nodeStreamGet: StreamGet = (req) =>
     });
     call.on('error', (e) => {
       done();
-      reject(e instanceof TransportError ? e : transportError(req.url, e));
+      reject(tlsFailure(req.url, e) ?? (e instanceof TransportError ? e : transportError(req.url, e)));
     });
     call.on('response', (res: IncomingMessage) => {
       response = res;

@@ -74,7 +74,7 @@ export class ResponseTooLargeError extends FlinkYarnError {
 }
 
 /** The query may carry tokens (a DataNode redirect's `delegation=`); messages leave it out. */
-function withoutQuery(url: string): string {
+export function withoutQuery(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? url : url.slice(0, q);
 }

@@ -1,6 +1,6 @@
 import { poll, type Clock } from '../async/poll.js';
 import { InterruptedError, UsageError } from '../errors/index.js';
-import { nodeStreamGet, type StreamGet } from '../http/stream-get.js';
+import type { StreamGet } from '../http/stream-get.js';
 import type { AppAttempt, YarnAppState } from '../yarn/model.js';
 import {
   ContainerLogError,
@@ -27,7 +27,7 @@ export interface LogsOptions extends YarnConnectionOptions {
   readonly signal?: AbortSignal | undefined;
   /** Pause between looks when following. @default 2000 */
   readonly pollMs?: number | undefined;
-  /** @default nodeStreamGet */
+  /** @default the context's: Node's http(s) with --ca and SPNEGO */
   readonly streamGet?: StreamGet | undefined;
   /** @default the system clock */
   readonly clock?: Clock | undefined;
@@ -57,7 +57,7 @@ export async function containerLogs(applicationId: string, options: LogsOptions)
   if (options.container !== undefined) checkContainerId(options.container, applicationId);
   if (options.file !== undefined) checkFileName(options.file);
   const { client, context, hadoop } = connectYarn(options);
-  const streamGet = options.streamGet ?? nodeStreamGet;
+  const streamGet = options.streamGet ?? context.streamGet();
   const app = await client.app(applicationId);
   const attempts = await client.appAttempts(applicationId);
   const where = await locate(client, applicationId, attempts, options.container);

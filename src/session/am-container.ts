@@ -62,12 +62,39 @@ export interface AmContainerInput {
    * keytab (the shipped resource's key, or a path on every node) and the principal.
    */
   readonly keytab?: { readonly localPath: string; readonly principal: string } | undefined;
+  /** Delegation tokens for the AM's credentials; none on an insecure cluster. */
+  readonly tokens?: readonly ContainerToken[] | undefined;
+}
+
+/**
+ * A delegation token for the AM container, filed under `alias`: the token's service, as Flink's
+ * client files them (`credentials.addToken(token.getService(), token)`).
+ */
+export interface ContainerToken {
+  /** `ip:port` of a NameNode, `ha-hdfs:<nameservice>` ... */
+  readonly alias: string;
+  /**
+   * Hadoop's `Token.encodeToUrlString`. Undefined in a plan made without fetching (a dry run): the
+   * submission then shows MASK in its place.
+   */
+  readonly urlString: string | undefined;
+}
+
+/**
+ * The RM's CredentialsInfo as its JAXB JSON reads it: each map an `entry` array of key and value
+ * (RMWebAppUtil.createCredentials decodes each token with Token.decodeFromUrlString).
+ */
+export interface ContainerCredentials {
+  readonly tokens: { readonly entry: readonly { key: string; value: string }[] };
+  readonly secrets?: { readonly entry: readonly { key: string; value: string }[] };
 }
 
 export interface AmContainerSpec {
   readonly 'local-resources': { readonly entry: readonly { key: string; value: Record<string, unknown> }[] };
   readonly environment: { readonly entry: readonly { key: string; value: string }[] };
   readonly commands: { readonly command: string };
+  /** Delegation tokens (YarnClusterDescriptor.setTokensFor); absent when there are none. */
+  readonly credentials?: ContainerCredentials;
   /** yarn.view.acls / yarn.modify.acls: VIEW_APP, MODIFY_APP. */
   readonly 'application-acls'?: { readonly entry: readonly { key: string; value: string }[] };
 }
@@ -199,7 +226,13 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
     },
     environment: { entry: Object.entries(environment).map(([key, value]) => ({ key, value })) },
     commands: { command },
+    ...(input.tokens !== undefined && input.tokens.length > 0 ? { credentials: credentialsOf(input.tokens) } : {}),
   };
+}
+
+/** `{"tokens":{"entry":[{"key":alias,"value":urlString}]}}`; a token not fetched (dry run) shows MASK. */
+export function credentialsOf(tokens: readonly ContainerToken[]): ContainerCredentials {
+  return { tokens: { entry: tokens.map((t) => ({ key: t.alias, value: t.urlString ?? MASK })) } };
 }
 
 /**
@@ -273,14 +306,17 @@ export function maskAmContainerSpec(spec: AmContainerSpec): AmContainerSpec {
     },
     commands: { command: maskSecretsIn(spec.commands.command) },
   };
-  // YARN's CredentialsInfo ({tokens, secrets}: {entry: [{key, value}]}), when a deploy carries one.
-  const credentials = (spec as { credentials?: Record<string, { entry?: { key: string }[] }> }).credentials;
+  // YARN's CredentialsInfo ({tokens, secrets}: {entry: [{key, value}]}): the aliases stay, every value goes.
+  const credentials = spec.credentials;
   if (credentials === undefined) return masked;
-  const hidden = Object.fromEntries(
-    Object.entries(credentials).map(([kind, map]) => [
-      kind,
-      { entry: (map.entry ?? []).map((e) => ({ key: e.key, value: MASK })) },
-    ]),
-  );
-  return { ...masked, credentials: hidden } as AmContainerSpec;
+  const hide = (map: { readonly entry: readonly { key: string }[] }) => ({
+    entry: map.entry.map((e) => ({ key: e.key, value: MASK })),
+  });
+  return {
+    ...masked,
+    credentials: {
+      tokens: hide(credentials.tokens),
+      ...(credentials.secrets !== undefined ? { secrets: hide(credentials.secrets) } : {}),
+    },
+  };
 }

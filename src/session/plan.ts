@@ -13,6 +13,7 @@ import {
   amContainerSpec,
   DEFAULT_YARN_APPLICATION_CLASSPATH,
   type AmContainerSpec,
+  type ContainerToken,
   type Entrypoint,
   type StagedResource,
   type UserJarInclusion,
@@ -61,6 +62,11 @@ export interface SessionPlanInput {
   readonly defaultName: string;
   /** The job an application or per-job cluster runs. */
   readonly program?: ProgramSpec | undefined;
+  /**
+   * Delegation tokens for the AM's credentials (a Kerberos-secured cluster), fetched by the
+   * caller; without a value in a dry run. None: the submission carries no credentials.
+   */
+  readonly tokens?: readonly ContainerToken[] | undefined;
 }
 
 /** What an application (or per-job) cluster runs. */
@@ -272,6 +278,7 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
           logConfigKey: logConfigKey(input),
           userJarInclusion: decision.userJarInclusion,
           keytab: keytabLogin(flink),
+          tokens: input.tokens,
         });
   const queue = flink.string(OPTIONS.applicationQueue);
   const priority = safe(() => flink.integer(OPTIONS.applicationPriority)) ?? -1;

@@ -26,7 +26,7 @@ import {
   zookeeperQuorumValid,
 } from './rules/ha.js';
 import { deprecatedKeys, typedValuesParse, zookeeperSaslLoginContext } from './rules/keys.js';
-import { keytabWithPrincipal } from './rules/security.js';
+import { hadoopFileSystemsNeedTokens, keytabWithPrincipal } from './rules/security.js';
 
 /** Every rule, by name. Order does not matter: the output is sorted. */
 export const RULES: readonly Rule[] = [
@@ -48,6 +48,7 @@ export const RULES: readonly Rule[] = [
   zookeeperAclKnown,
   zookeeperCreatorAclIdentity,
   keytabWithPrincipal,
+  hadoopFileSystemsNeedTokens,
   deprecatedKeys,
   typedValuesParse,
 ];

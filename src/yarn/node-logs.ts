@@ -239,6 +239,8 @@ export async function containerRunning(
 
 function unreachable(url: string, containerId: string, e: unknown): FlinkYarnError {
   if (e instanceof InterruptedError) return e;
+  // Already typed (Kerberos, TLS): said as it is, with its own code.
+  if (e instanceof FlinkYarnError) return e;
   if (e instanceof TransportError && e.errno === 'ABORT_ERR') return new InterruptedError('Interrupted.');
   const reason = e instanceof TransportError ? e.message : String((e as Error)?.message ?? e);
   return new ContainerLogError('LOG_SERVER_FAILED', `Could not read ${url}: ${reason}`, { containerId, url, cause: e });

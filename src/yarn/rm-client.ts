@@ -342,8 +342,9 @@ export class ResourceManagerClient {
         sawStandby = true;
         failures.push({ endpoint, reason: `haState ${haState || 'unknown'}` });
       } catch (e) {
-        // A malformed answer is this RM's failure: the next one may still serve.
-        if (e instanceof YarnError && e.code !== 'RM_UNEXPECTED_RESPONSE') throw e;
+        // A malformed answer is this RM's failure: the next one may still serve. A typed failure
+        // of the transport (Kerberos, TLS) is not "unreachable": it is reported as it is.
+        if (e instanceof YarnError ? e.code !== 'RM_UNEXPECTED_RESPONSE' : e instanceof FlinkYarnError) throw e;
         failures.push({ endpoint, reason: failureReason(e) });
       }
     }

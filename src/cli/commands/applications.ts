@@ -11,6 +11,9 @@ export function connection(args: ConnectionArgs, io: Io): YarnConnectionOptions 
     yarnConfDir: args.yarnConfDir,
     rm: args.rm,
     user: args.user,
+    keytab: args.keytab,
+    principal: args.principal,
+    ca: args.ca,
     env: io.env,
     cwd: io.cwd,
     onEvent: (e) => {

@@ -69,6 +69,22 @@ export const OPTIONS = {
   kerberosKrb5Path: option('security.kerberos.krb5-conf.path'),
   shipLocalKeytab: option('yarn.security.kerberos.ship-local-keytab', [], 'true'),
   localizedKeytabPath: option('yarn.security.kerberos.localized-keytab-path', [], 'krb5.keytab'),
+  /** Whether Flink's client fetches delegation tokens (SecurityOptions.DELEGATION_TOKENS_ENABLED). */
+  delegationTokensEnabled: option(
+    'security.delegation.tokens.enabled',
+    ['security.kerberos.fetch.delegation-token'],
+    'true',
+  ),
+  /** More Hadoop file systems to fetch tokens for: a list, `;`-separated in flat keys. */
+  hadoopFileSystems: option('security.kerberos.access.hadoopFileSystems', [
+    'yarn.security.kerberos.additionalFileSystems',
+  ]),
+  /** The `hadoopfs` provider: HDFS delegation tokens (SecurityOptions.forProvider(conf, "hadoopfs")). */
+  hadoopFsTokenProviderEnabled: option('security.delegation.token.provider.hadoopfs.enabled', [], 'true'),
+  /** The renewer of the `hadoopfs` provider's tokens; Flink passes null when unset (HadoopFSDelegationTokenProvider). */
+  hadoopFsTokenRenewer: option('security.kerberos.token.provider.hadoopfs.renewer'),
+  /** The providers whose tokens go into the AM container's credentials (a list). */
+  appMasterTokenServices: option('yarn.security.appmaster.delegation.token.services', [], 'hadoopfs'),
   askTimeout: option('pekko.ask.timeout', ['akka.ask.timeout'], '10 s'),
   applicationAttempts: intOption('yarn.application-attempts'),
   attemptFailuresValidityInterval: option('yarn.application-attempt-failures-validity-interval', [], '10000'),

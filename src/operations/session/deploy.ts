@@ -9,6 +9,7 @@ import { PLACEHOLDER_APPLICATION_ID, prepareDeployment, type PreparedDeployment 
 import { clusterVersion, preflight, remoteResources, type Preflight } from './preflight.js';
 import { allocate, stage } from './stage.js';
 import { submit, waitForRunning, writePropertiesFile } from './submit.js';
+import { plannedTokens, systemResolver } from './tokens.js';
 import type { SessionEvent, SessionOptions, SessionResult } from './types.js';
 import { UndoList } from './undo.js';
 import { checkApplicationId } from '../yarn-context.js';
@@ -57,6 +58,7 @@ async function deploy(
     tempDir,
     reuseUploads: options.reuseUploads !== false,
     signal: options.signal,
+    resolveHost: options.resolveHost ?? systemResolver,
   };
   const staged = await stage(prepared, context, allocation, pre, settings, undo, onEvent);
   const { plan, stagingDir } = staged;
@@ -111,7 +113,12 @@ async function dryRun(
   const target = { applicationId, hadoopVersion, stagingBase: prepared.plannedStagingBase };
   // Files already on HDFS are listed (read only), so the plan shows what the AM would get.
   const remote = await remoteResources(prepared, context, onEvent);
-  return prepared.plan(target, [...remote, ...prepared.unstaged(target)]);
+  // No token is fetched (that would create one): the plan shows where each would be filed.
+  const tokens = await plannedTokens(prepared.tokens, options.resolveHost ?? systemResolver);
+  const plan = prepared.plan(target, [...remote, ...prepared.unstaged(target)], tokens.tokens);
+  return tokens.diagnostics.length === 0
+    ? plan
+    : { ...plan, diagnostics: [...plan.diagnostics, ...tokens.diagnostics] };
 }
 
 function planned(plan: SessionPlan): SessionResult {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { ConfigModel } from '../../config/assemble.js';
 import { OPTIONS } from '../../config/flink/options.js';
@@ -8,7 +8,8 @@ import type { Diagnostic } from '../../diagnostics/index.js';
 import { UsageError } from '../../errors/index.js';
 import { absoluteOn } from '../../hdfs/uris.js';
 import { defaultFsUri } from '../../hdfs/webhdfs-client.js';
-import type { Entrypoint, StagedResource } from '../../session/am-container.js';
+import { planDelegationTokens, type DelegationTokenPlan } from '../../policy/delegation-tokens.js';
+import type { ContainerToken, Entrypoint, StagedResource } from '../../session/am-container.js';
 import {
   buildSessionPlan,
   decideDeployment,
@@ -70,8 +71,13 @@ export interface PreparedDeployment {
    * relative option under it). Dry runs and pre-flight plan with it; a deploy asks HDFS.
    */
   readonly plannedStagingBase: string;
-  /** The full plan, with the resources as staged (or, before staging, as they will be). */
-  plan(target: PlanTarget, resources?: readonly StagedResource[]): SessionPlan;
+  /** The HDFS delegation tokens the AM gets on a Kerberos-secured cluster: which, renewed by whom. */
+  readonly tokens: DelegationTokenPlan;
+  /**
+   * The full plan, with the resources as staged (or, before staging, as they will be) and the
+   * delegation tokens fetched (or, in a dry run, their aliases only).
+   */
+  plan(target: PlanTarget, resources?: readonly StagedResource[], tokens?: readonly ContainerToken[]): SessionPlan;
   /** The local files as they will be staged, for a plan made before staging. */
   unstaged(target: PlanTarget): StagedResource[];
   /** The plan's decisions and findings, without the submission body. */
@@ -131,7 +137,12 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     ...securityFiles,
     { key: configName, path: '', size: 0, role: 'config' },
   ];
-  const input = (target: PlanTarget, resources: readonly StagedResource[]): SessionPlanInput => ({
+  const tokens = planDelegationTokens(config, { localHost: hostname() });
+  const input = (
+    target: PlanTarget,
+    resources: readonly StagedResource[],
+    fetched?: readonly ContainerToken[],
+  ): SessionPlanInput => ({
     config,
     hadoopVersion: target.hadoopVersion,
     applicationId: target.applicationId,
@@ -152,6 +163,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     },
     defaultName: DEFAULT_NAMES[entrypoint],
     program: program?.spec,
+    tokens: fetched,
   });
   // Before staging, each file is planned where the application's directory will hold it.
   const unstaged = (target: PlanTarget): StagedResource[] =>
@@ -164,7 +176,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
       type: f.role === 'archive' ? 'ARCHIVE' : 'FILE',
       role: f.role,
     }));
-  const notes = [...fsNote, ...kerberos.problems];
+  const notes = [...fsNote, ...kerberos.problems, ...tokens.diagnostics];
   const withNote = <T extends { diagnostics: readonly Diagnostic[] }>(p: T): T =>
     notes.length === 0 ? p : { ...p, diagnostics: [...p.diagnostics, ...notes] };
   return {
@@ -180,7 +192,9 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     config,
     propertiesDir: options.propertiesDir ?? config.flink.raw(PROPERTIES_LOCATION)?.value ?? tmpdir(),
     plannedStagingBase: absoluteOn(configuredStagingPath(config.flink, () => defaultFs) ?? '.', `/user/${user}`),
-    plan: (target, resources) => withNote(buildSessionPlan(input(target, resources ?? unstaged(target)))),
+    tokens,
+    plan: (target, resources, fetched) =>
+      withNote(buildSessionPlan(input(target, resources ?? unstaged(target), fetched))),
     unstaged,
     decide: (target) => withNote(decideDeployment(input(target, []))),
   };

@@ -13,6 +13,7 @@ import { SessionPlanError } from './errors.js';
 import type { PlanTarget, PreparedDeployment } from './inputs.js';
 import type { Preflight } from './preflight.js';
 import { DigestMemo, stageFiles, type StageFile } from './staging.js';
+import { obtainDelegationTokens, type HostResolver } from './tokens.js';
 import type { SessionEvent } from './types.js';
 import type { UndoList } from './undo.js';
 
@@ -44,6 +45,8 @@ export interface StageSettings {
   readonly tempDir: string;
   readonly reuseUploads: boolean;
   readonly signal: AbortSignal | undefined;
+  /** For the delegation tokens' services. */
+  readonly resolveHost: HostResolver;
 }
 
 /**
@@ -117,9 +120,11 @@ export async function stage(
     reusedFiles: staged.reusedFiles,
     reusedBytes: staged.reusedBytes,
   });
+  // As Flink's client: the tokens once the files are in place, right before the submission.
+  const tokens = await obtainDelegationTokens(prepared.tokens, context, settings.resolveHost, onEvent);
   return {
     stagingDir,
-    plan: prepared.plan(target, [...pre.remote, ...staged.resources]),
+    plan: prepared.plan(target, [...pre.remote, ...staged.resources], tokens),
     uploadedBytes: staged.uploadedBytes,
     reusedBytes: staged.reusedBytes,
     claimedNamespace,

@@ -46,6 +46,11 @@ export interface SessionOptions extends ConnectionOptions {
   readonly program?: ProgramOptions | undefined;
   /** How often the wait for RUNNING looks. @default 250 */
   readonly pollMs?: number;
+  /**
+   * A NameNode host to the IP address that names its delegation token's service, on a
+   * Kerberos-secured cluster (hadoop.security.token.service.use_ip). @default systemResolver (DNS, IPv4 first)
+   */
+  readonly resolveHost?: (host: string) => Promise<string>;
 }
 
 /** `flink-yarn run`: the job a dedicated cluster runs. */

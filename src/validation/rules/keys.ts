@@ -48,6 +48,8 @@ const TYPED: readonly [FlinkOption, Kind][] = [
   [OPTIONS.appMasterVcores, 'integer'],
   [OPTIONS.applicationPriority, 'integer'],
   [OPTIONS.zkSaslDisable, 'boolean'],
+  [OPTIONS.delegationTokensEnabled, 'boolean'],
+  [OPTIONS.hadoopFsTokenProviderEnabled, 'boolean'],
 ];
 
 /** Durations, memory sizes, integers and booleans must parse the way Flink parses them. */

@@ -1,5 +1,6 @@
 import { OPTIONS } from '../../config/flink/options.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
+import { flinkList, hadoopSecurityOn } from '../../policy/delegation-tokens.js';
 import { at, type RuleContext } from '../context.js';
 
 /**
@@ -21,6 +22,27 @@ export function keytabWithPrincipal(ctx: RuleContext): Diagnostic[] {
       'KERBEROS_KEYTAB_PRINCIPAL_PAIR',
       `${set.key} is set but ${missing.key} is not: Flink logs in from a keytab with its principal, so it needs both or neither. Set ${missing.key}, or remove ${set.key} to use the ticket cache.`,
       at(ctx, set),
+    ),
+  ];
+}
+
+/**
+ * Flink's client refuses to deploy on a Kerberos-secured cluster when delegation tokens are off
+ * but security.kerberos.access.hadoopFileSystems lists file systems: "When
+ * security.delegation.tokens.enabled is disabled, security.kerberos.access.hadoopFileSystems must
+ * be disabled as well" (YarnClusterDescriptor.deployInternal).
+ */
+export function hadoopFileSystemsNeedTokens(ctx: RuleContext): Diagnostic[] {
+  const flink = ctx.config.flink;
+  if (!ctx.yarnInPlay || !hadoopSecurityOn(ctx.config.hadoop)) return [];
+  if (flink.string(OPTIONS.delegationTokensEnabled)?.trim().toLowerCase() !== 'false') return [];
+  if (flinkList(flink.string(OPTIONS.hadoopFileSystems) ?? '').length === 0) return [];
+  return [
+    diagnostic(
+      'error',
+      'DELEGATION_TOKENS_OFF_WITH_FILESYSTEMS',
+      `${OPTIONS.delegationTokensEnabled.key} turns delegation tokens off, but ${OPTIONS.hadoopFileSystems.key} lists file systems; Flink's client refuses that on a Kerberos-secured cluster ("When ${OPTIONS.delegationTokensEnabled.key} is disabled, ${OPTIONS.hadoopFileSystems.key} must be disabled as well"). Remove ${OPTIONS.hadoopFileSystems.key}, or turn delegation tokens on.`,
+      at(ctx, OPTIONS.hadoopFileSystems),
     ),
   ];
 }

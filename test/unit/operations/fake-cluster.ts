@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { encodeToken } from '../../../src/hdfs/tokens.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../../src/http/transport.js';
 import type { YarnAppState } from '../../../src/yarn/model.js';
 import { json } from '../http/responses.js';
@@ -19,7 +20,8 @@ export type Step =
   | 'CREATE'
   | 'datanode'
   | 'GETFILESTATUS'
-  | 'DELETE';
+  | 'DELETE'
+  | 'GETDELEGATIONTOKEN';
 
 const remote = (exception: string, message: string, status: number) =>
   json({ RemoteException: { exception, javaClassName: `org.apache.hadoop.${exception}`, message } }, status);
@@ -40,6 +42,10 @@ export class FakeCluster implements HttpTransport {
   readonly failures = new Map<Step, () => HttpResponse>();
   /** Runs when the RM accepts the submission: where a test plays the JobManager's part. */
   onSubmit: () => void = () => undefined;
+  /** The GETDELEGATIONTOKEN requests' query parameters. */
+  readonly tokenRequests: Record<string, string>[] = [];
+  /** The tokens issued (their URL strings), in order: secrets a test looks for in what is shown. */
+  readonly issuedTokens: string[] = [];
 
   failAt(step: Step, response: () => HttpResponse = () => remote('YarnRuntimeException', `${step} failed`, 500)): this {
     this.failures.set(step, response);
@@ -152,6 +158,20 @@ export class FakeCluster implements HttpTransport {
           },
         });
       }
+      case 'GETDELEGATIONTOKEN': {
+        this.tokenRequests.push(Object.fromEntries(url.searchParams));
+        // As a NameNode before Hadoop 2.8 would: kind and service of its own, for the client to re-file.
+        const urlString = encodeToken({
+          identifier: Buffer.from(
+            `owner=alice,renewer=${url.searchParams.get('renewer')},seq=${this.issuedTokens.length}`,
+          ),
+          password: Buffer.from(`password-${this.issuedTokens.length}-0123456789`),
+          kind: 'WEBHDFS delegation',
+          service: '127.0.0.1:8020',
+        });
+        this.issuedTokens.push(urlString);
+        return json({ Token: { urlString } });
+      }
       case 'DELETE': {
         const existed = this.dirs.delete(path);
         for (const f of [...this.files.keys()]) if (f.startsWith(`${path}/`)) this.files.delete(f);
@@ -168,8 +188,14 @@ export class FakeCluster implements HttpTransport {
   }
 }
 
-/** A Flink home with a 4-byte dist jar, a Flink conf dir, and a Hadoop conf dir that point at the fake cluster. */
-export function fakeInstallation(flinkConf: Record<string, string>): {
+/**
+ * A Flink home with a 4-byte dist jar, a Flink conf dir, and a Hadoop conf dir that point at the
+ * fake cluster; `hadoop` adds to (or replaces) the site files' properties.
+ */
+export function fakeInstallation(
+  flinkConf: Record<string, string>,
+  hadoop: { core?: Record<string, string>; hdfs?: Record<string, string>; yarn?: Record<string, string> } = {},
+): {
   flinkHome: string;
   flinkConfDir: string;
   yarnConfDir: string;
@@ -193,9 +219,12 @@ export function fakeInstallation(flinkConf: Record<string, string>): {
     `<configuration>${Object.entries(props)
       .map(([k, v]) => `<property><name>${k}</name><value>${v}</value></property>`)
       .join('')}</configuration>`;
-  writeFileSync(join(yarnConfDir, 'core-site.xml'), site({ 'fs.defaultFS': 'hdfs://nn:8020' }));
-  writeFileSync(join(yarnConfDir, 'hdfs-site.xml'), site({ 'dfs.namenode.http-address': 'nn:9870' }));
-  writeFileSync(join(yarnConfDir, 'yarn-site.xml'), site({ 'yarn.resourcemanager.webapp.address': 'rm:8088' }));
+  writeFileSync(join(yarnConfDir, 'core-site.xml'), site({ 'fs.defaultFS': 'hdfs://nn:8020', ...hadoop.core }));
+  writeFileSync(join(yarnConfDir, 'hdfs-site.xml'), site({ 'dfs.namenode.http-address': 'nn:9870', ...hadoop.hdfs }));
+  writeFileSync(
+    join(yarnConfDir, 'yarn-site.xml'),
+    site({ 'yarn.resourcemanager.webapp.address': 'rm:8088', ...hadoop.yarn }),
+  );
   const propertiesDir = join(root, 'properties');
   mkdirSync(propertiesDir);
   return { flinkHome, flinkConfDir, yarnConfDir, propertiesDir };
