@@ -24,6 +24,7 @@ import {
   type ResolvedConfiguration,
 } from './configuration.js';
 import { kerberosLogin, kerberosUser, principalShortName, type KerberosLogin } from './kerberos.js';
+import { hadoopSecurityOn } from '../policy/delegation-tokens.js';
 
 export { resolveConfiguration, type ConfigurationOptions, type ConfigurationScope, type ResolvedConfiguration };
 export { kerberosLogin, principalShortName, type KerberosLogin };
@@ -138,7 +139,27 @@ export class ClusterContext {
    * HADOOP_USER_NAME under Kerberos; see kerberosUser), else $HADOOP_USER_NAME or the OS user.
    */
   get user(): string | undefined {
-    return this.options.user ?? kerberosUser(this.kerberos, this.config.hadoop) ?? this.configuration.user;
+    return (
+      this.options.user ??
+      kerberosUser(this.kerberos, this.config.hadoop) ??
+      this.ticketCacheUser ??
+      this.configuration.user
+    );
+  }
+
+  private ticketCacheUser: string | undefined;
+
+  /**
+   * With only a ticket cache on a Kerberos-secured cluster, the principal is known to GSSAPI alone:
+   * the NameNode says whom it authenticated (its home directory, after its own auth_to_local), and
+   * that user, not HADOOP_USER_NAME or the OS user, is the one deployments act as. A no-op elsewhere.
+   */
+  async resolveUser(): Promise<void> {
+    if (this.options.user !== undefined || this.kerberos.source !== 'ticket-cache') return;
+    if (!hadoopSecurityOn(this.config.hadoop) || this.ticketCacheUser !== undefined) return;
+    const home = await this.webHdfs().homeDirectory();
+    const name = home.split('/').filter((s) => s !== '').pop();
+    if (name !== undefined) this.ticketCacheUser = name;
   }
 
   /** The Kerberos principal given (flags or Flink configuration); undefined with the ticket cache. */

@@ -4,6 +4,7 @@ import type { FlinkConfiguration } from '../config/flink/configuration.js';
 import type { HadoopConfiguration } from '../config/hadoop/configuration.js';
 import { OPTIONS } from '../config/flink/options.js';
 import { UsageError } from '../errors/index.js';
+import { hadoopSecurityOn } from '../policy/delegation-tokens.js';
 
 /** Where the client's Kerberos credentials come from, in the contract's order. */
 export type KerberosLogin =
@@ -61,10 +62,6 @@ export function kerberosUser(login: KerberosLogin, hadoop: HadoopConfiguration):
   return undefined;
 }
 
-/** core-site `hadoop.security.authentication` is kerberos (UserGroupInformation.isSecurityEnabled). */
-function hadoopSecurityOn(hadoop: HadoopConfiguration): boolean {
-  return hadoop.getTrimmed('hadoop.security.authentication')?.value.toLowerCase() === 'kerberos';
-}
 
 /**
  * The user a principal acts as under Hadoop's default auth_to_local rule for the default realm:

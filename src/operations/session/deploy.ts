@@ -24,6 +24,8 @@ export async function deploySession(options: SessionOptions): Promise<SessionRes
   if (options.applicationId !== undefined) checkApplicationId(options.applicationId);
   const onEvent = options.onEvent ?? (() => undefined);
   const context = ClusterContext.open({ ...options, onEvent }, { flink: true, hdfs: true, tmpDir: tmpdir() });
+  // Asks the NameNode only on a secured cluster with a ticket cache, and never in a dry run.
+  if (options.dryRun !== true) await context.resolveUser();
   const prepared = prepareDeployment(options, context);
   if (options.dryRun === true) return planned(await dryRun(prepared, context, options, onEvent));
 
