@@ -158,7 +158,10 @@ export class ClusterContext {
     if (this.options.user !== undefined || this.kerberos.source !== 'ticket-cache') return;
     if (!hadoopSecurityOn(this.config.hadoop) || this.ticketCacheUser !== undefined) return;
     const home = await this.webHdfs().homeDirectory();
-    const name = home.split('/').filter((s) => s !== '').pop();
+    const name = home
+      .split('/')
+      .filter((s) => s !== '')
+      .pop();
     if (name !== undefined) this.ticketCacheUser = name;
   }
 

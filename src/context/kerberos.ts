@@ -62,7 +62,6 @@ export function kerberosUser(login: KerberosLogin, hadoop: HadoopConfiguration):
   return undefined;
 }
 
-
 /**
  * The user a principal acts as under Hadoop's default auth_to_local rule for the default realm:
  * its first component, `alice` of `alice/host@REALM`.
