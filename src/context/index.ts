@@ -46,7 +46,8 @@ export interface ConnectionOptions extends ConfigurationOptions {
    */
   readonly keytab?: string | undefined;
   /**
-   * The Kerberos principal of `keytab` (both or neither). Its short name is the Hadoop user unless `user` is given.
+   * The Kerberos principal of `keytab` (both or neither). Its short name is the Hadoop user (on a
+   * cluster whose core-site does not turn Kerberos on, `user` wins).
    * @default security.kerberos.login.principal, with the keytab
    */
   readonly principal?: string | undefined;
@@ -134,17 +135,17 @@ export class ClusterContext {
   }
 
   /**
-   * The Hadoop user: --user, else the short name of the Kerberos principal the client logs in as
-   * (`alice` of `alice/host@REALM`, as Hadoop's default auth_to_local maps it; Hadoop ignores
-   * HADOOP_USER_NAME under Kerberos; see kerberosUser), else $HADOOP_USER_NAME or the OS user.
+   * The Hadoop user. Under Kerberos (core-site), the principal the client logs in as: its short
+   * name (`alice` of `alice/host@REALM`, as Hadoop's default auth_to_local maps it; see
+   * kerberosUser), or with a ticket cache the user the NameNode names (resolveUser); Hadoop
+   * ignores HADOOP_USER_NAME there, and --user (user.name) too. Otherwise --user, else a given
+   * principal's short name, else $HADOOP_USER_NAME or the OS user.
    */
   get user(): string | undefined {
-    return (
-      this.options.user ??
-      kerberosUser(this.kerberos, this.config.hadoop) ??
-      this.ticketCacheUser ??
-      this.configuration.user
-    );
+    const kerberos = kerberosUser(this.kerberos, this.config.hadoop) ?? this.ticketCacheUser;
+    // Under Kerberos the servers act as the authenticated principal; --user is simple auth's user.name.
+    if (kerberos !== undefined && hadoopSecurityOn(this.config.hadoop)) return kerberos;
+    return this.options.user ?? kerberos ?? this.configuration.user;
   }
 
   private ticketCacheUser: string | undefined;
@@ -155,14 +156,18 @@ export class ClusterContext {
    * that user, not HADOOP_USER_NAME or the OS user, is the one deployments act as. A no-op elsewhere.
    */
   async resolveUser(): Promise<void> {
-    if (this.options.user !== undefined || this.kerberos.source !== 'ticket-cache') return;
-    if (!hadoopSecurityOn(this.config.hadoop) || this.ticketCacheUser !== undefined) return;
+    if (this.kerberos.source !== 'ticket-cache' || this.ticketCacheUser !== undefined) return;
+    if (!hadoopSecurityOn(this.config.hadoop)) return;
     const home = await this.webHdfs().homeDirectory();
     const name = home
       .split('/')
       .filter((s) => s !== '')
       .pop();
-    if (name !== undefined) this.ticketCacheUser = name;
+    if (name === undefined) return;
+    this.ticketCacheUser = name;
+    // The clients made so far carry the user that was assumed; later ones name this one.
+    this.hdfs = undefined;
+    this.rm = undefined;
   }
 
   /** The Kerberos principal given (flags or Flink configuration); undefined with the ticket cache. */
@@ -208,13 +213,13 @@ export class ClusterContext {
   }
 
   webHdfs(): WebHdfsClient {
-    this.hdfs ??= new WebHdfsClient({
-      endpoints: hdfsEndpoints(this.config.hadoop, hostname()),
-      user: this.user,
-      transport: this.transport,
-      ...this.clientTuning(),
-    });
+    this.hdfs ??= this.webHdfsAt(hdfsEndpoints(this.config.hadoop, hostname()));
     return this.hdfs;
+  }
+
+  /** A WebHDFS client of other NameNodes (another nameservice, a webhdfs:// URL), tuned as the context's own. */
+  webHdfsAt(endpoints: readonly string[]): WebHdfsClient {
+    return new WebHdfsClient({ endpoints, user: this.user, transport: this.transport, ...this.clientTuning() });
   }
 
   private clientTuning(): { requestTimeoutMs?: number; retry?: RetryPolicy } {

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import { tlsFailure } from './tls.js';
 import {
+  bareCause,
   DEFAULT_MAX_RESPONSE_BYTES,
   ResponseTooLargeError,
   TransportError,
@@ -109,7 +110,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): HttpTranspo
           err.code === 'ECONNABORTED' || err.code === 'ERR_CANCELED' ? 'ETIMEDOUT' : (err.code ?? 'EUNKNOWN');
         const what = errno === 'ETIMEDOUT' ? `timed out after ${req.timeoutMs} ms` : (err.message ?? String(e));
         // Not the query: it may carry a delegation token.
-        throw new TransportError(`${req.method} ${withoutQuery(req.url)}: ${what}`, errno, { cause: e });
+        throw new TransportError(`${req.method} ${withoutQuery(req.url)}: ${what}`, errno, { cause: bareCause(e) });
       }
     },
   };

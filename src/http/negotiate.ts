@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { FlinkYarnError, type ErrorCode } from '../errors/index.js';
 import { GssapiUnavailableError, kerberosGssapi, type Gssapi } from './gssapi.js';
 import type { StreamGet } from './stream-get.js';
-import type { HttpRequest, HttpResponse, HttpTransport } from './transport.js';
+import { bareCause, type HttpRequest, type HttpResponse, type HttpTransport } from './transport.js';
 
 export { GssapiUnavailableError, kerberosGssapi, type Gssapi, type KerberosGssapiOptions } from './gssapi.js';
 
@@ -34,6 +34,11 @@ export interface NegotiateOptions {
   readonly principal?: string | undefined;
   /** The keytab the principal's credentials come from, named in messages (never read here). @default undefined: the ticket cache */
   readonly keytab?: string | undefined;
+  /**
+   * How long one token may take: MIT Kerberos asks the KDC for a service ticket first, and a KDC
+   * that accepts the connection but never answers must not hang the command. @default 30000
+   */
+  readonly tokenTimeoutMs?: number;
 }
 
 /** What is known of an origin that asked for Negotiate: Hadoop's `hadoop.auth` cookie, once it set one. */
@@ -128,10 +133,25 @@ export class Negotiator {
   }
 
   private async token(url: URL): Promise<string> {
+    const limitMs = this.options.tokenTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      // The native call cannot be cancelled; unref'd, the timer never keeps the process alive.
+      timer = setTimeout(
+        () => reject(new Error(`no Kerberos answer within ${limitMs / 1000} s: is the KDC of krb5.conf (KRB5_CONFIG) up?`)),
+        limitMs,
+      );
+      timer.unref();
+    });
     try {
-      return await this.gssapi.token(url.hostname.replace(/^\[|\]$/g, ''), this.options.principal);
+      return await Promise.race([
+        this.gssapi.token(url.hostname.replace(/^\[|\]$/g, ''), this.options.principal),
+        timeout,
+      ]);
     } catch (e) {
       throw kerberosFailure(url, e, this.options);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -230,7 +250,7 @@ const NO_CREDENTIALS =
 
 function kerberosFailure(url: URL, e: unknown, options: NegotiateOptions): FlinkYarnError {
   const where = `${url.origin}${url.pathname}`;
-  const context = { origin: url.origin, principal: options.principal, cause: e };
+  const context = { origin: url.origin, principal: options.principal, cause: bareCause(e) };
   if (e instanceof GssapiUnavailableError) {
     const what = e.notInstalled
       ? "the optional 'kerberos' module is not installed (npm leaves it out when it cannot build it)"

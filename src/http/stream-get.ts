@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { tlsFailure } from './tls.js';
-import { TransportError } from './transport.js';
+import { bareCause, TransportError, withoutQuery } from './transport.js';
 
 /**
  * A GET whose body is read as it arrives, for answers too big to hold (a container's log). The
@@ -119,11 +119,5 @@ async function* bodyOf(
 
 function transportError(url: string, e: unknown): TransportError {
   const errno = (e as NodeJS.ErrnoException).code ?? 'EIO';
-  return new TransportError(`GET ${withoutQuery(url)}: ${(e as Error).message}`, errno, { cause: e });
-}
-
-/** The query may carry tokens; messages leave it out. */
-function withoutQuery(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
+  return new TransportError(`GET ${withoutQuery(url)}: ${(e as Error).message}`, errno, { cause: bareCause(e) });
 }

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { FlinkYarnError, UsageError } from '../errors/index.js';
+import { bareCause } from './transport.js';
 
 /** An https server this client does not trust, or a handshake that failed; never retried. */
 export class TlsError extends FlinkYarnError {
@@ -12,7 +13,7 @@ export class TlsError extends FlinkYarnError {
   readonly reason: string;
 
   constructor(code: 'TLS_UNTRUSTED' | 'TLS_FAILED', message: string, endpoint: string, reason: string, cause: unknown) {
-    super(code, message, { cause });
+    super(code, message, { cause: bareCause(cause) });
     this.endpoint = endpoint;
     this.reason = reason;
   }
@@ -118,14 +119,35 @@ function firstLine(text: string): string {
   return text.split('\n', 1)[0]!.trim();
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const BEGIN = '-----BEGIN CERTIFICATE-----';
+const END = '-----END CERTIFICATE-----';
+/** A CA bundle far larger than any real one (Mozilla's is about 220 KB): refused unread. */
+const MAX_CA_BYTES = 4 * 1024 * 1024;
+
+/** The PEM certificate blocks of a text, in one pass over its lines (a regex over BEGINs without END is quadratic). */
+function pemBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let open: string[] | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === BEGIN) open = [line];
+    else if (open !== undefined) {
+      open.push(line);
+      if (line === END) {
+        blocks.push(open.join('\n'));
+        open = undefined;
+      }
+    }
+  }
+  return blocks;
+}
 
 /**
  * The certificates of a PEM bundle, each checked to be one; `file` names it in messages. Text
  * between them (comments, `openssl x509 -text` output) is ignored, as OpenSSL ignores it.
  */
 export function parseCaBundle(text: string, file: string): string[] {
-  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  const blocks = pemBlocks(text);
   if (blocks.length === 0) {
     throw new UsageError(
       `--ca ${file}: no PEM certificate in it (-----BEGIN CERTIFICATE-----); give the CA's certificate in PEM form (openssl x509 -inform der -in CA.der -out CA.pem converts DER).`,
@@ -150,8 +172,12 @@ export function parseCaBundle(text: string, file: string): string[] {
 export function readCaFile(path: string, shown: string = path): string[] {
   let text: string;
   try {
-    if (!statSync(path).isFile())
-      throw new UsageError(`--ca ${shown}: not a regular file; give a PEM file of CA certificates.`);
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new UsageError(`--ca ${shown}: not a regular file; give a PEM file of CA certificates.`);
+    if (stat.size > MAX_CA_BYTES)
+      throw new UsageError(
+        `--ca ${shown}: ${stat.size} bytes, more than any CA bundle; give the PEM file of the CA certificates.`,
+      );
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -171,7 +197,7 @@ export function readCaFile(path: string, shown: string = path): string[] {
  * `extra` is the text of that file, when there is one.
  */
 export function trustOptions(certificates: readonly string[], extra?: string): AgentOptions {
-  const extras = extra?.match(PEM_CERTIFICATE) ?? [];
+  const extras = extra === undefined ? [] : pemBlocks(extra);
   return { ca: [...rootCertificates, ...extras, ...certificates] };
 }
 
@@ -180,7 +206,8 @@ export function readExtraCaCerts(env: Readonly<Record<string, string | undefined
   const path = env.NODE_EXTRA_CA_CERTS;
   if (path === undefined || path === '') return undefined;
   try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+    const stat = statSync(path);
+    return stat.isFile() && stat.size <= MAX_CA_BYTES ? readFileSync(path, 'utf8') : undefined;
   } catch {
     return undefined;
   }

@@ -83,3 +83,15 @@ function formatBytes(n: number): string {
   const mib = n / (1024 * 1024);
   return mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB (${n} bytes)` : `${n} bytes`;
 }
+
+/**
+ * What of a failure may travel as an error's `cause`: its message and code only. An axios error
+ * keeps the request (Authorization and Cookie headers, a body with delegation tokens, a URL with
+ * `delegation=`), which `util.inspect` and Node's report of an unhandled rejection would print.
+ */
+export function bareCause(error: unknown): Error {
+  const e = error as { code?: unknown; message?: unknown };
+  const bare = new Error(typeof e?.message === 'string' ? e.message : String(error));
+  if (typeof e?.code === 'string') Object.assign(bare, { code: e.code });
+  return bare;
+}

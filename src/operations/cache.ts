@@ -78,6 +78,7 @@ const ENTRY = /^[^/\s]+\/[^/\s]+$/;
 /** `flink-yarn cache ls`: every entry of the jar cache, its size, last use and the applications using it. */
 export async function cacheList(options: CacheOptions): Promise<CacheListing> {
   const context = ClusterContext.open(options, { flink: 'optional', hdfs: true });
+  await context.resolveUser();
   context.requireRmConfigured();
   return listCache(context, options.graceMs ?? DEFAULT_GC_GRACE_MS);
 }
@@ -88,6 +89,7 @@ export async function cacheList(options: CacheOptions): Promise<CacheListing> {
  */
 export async function cachePrune(options: CachePruneOptions): Promise<CachePruneResult> {
   const context = ClusterContext.open(options, { flink: 'optional', hdfs: true });
+  await context.resolveUser();
   context.requireRmConfigured();
   const listing = await listCache(context, options.graceMs ?? DEFAULT_GC_GRACE_MS);
   const dryRun = options.dryRun === true;

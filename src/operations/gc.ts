@@ -47,6 +47,7 @@ export const DEFAULT_GC_GRACE_MS = 15 * 60_000;
 export async function gc(options: GcOptions): Promise<GcResult> {
   // The Flink configuration, when there is one, may move staging (yarn.staging-directory).
   const context = ClusterContext.open(options, { flink: options.ha === true ? true : 'optional', hdfs: true });
+  await context.resolveUser();
   context.requireRmConfigured();
   const hdfs = context.webHdfs();
   const now = context.clock.now();

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,10 @@ import {
   writeSessionConfDir,
   type MiniclusterInfo,
 } from '../../src/operations/minicluster/index.js';
+import { flinkClientCommand, writeBenchConfDir } from '../../bench/deploy.js';
 import { cli, ROOT, type CliResult } from '../cli/run.js';
+import { ALLOWED, explain } from './fidelity/allowed.js';
+import { compare, launchScript, normaliser, readLaunchContext } from './fidelity/launch-context.js';
 
 /**
  * A Kerberized cluster of its own (minicluster --secure: a real KDC, SPNEGO on the RM, NodeManager
@@ -234,5 +237,83 @@ describe('a Kerberos-secured cluster (minicluster --secure: real KDC, SPNEGO, HT
     const job = run(['run', '-yid', out.applicationId, ...yarn(), '-o', 'json', jar], cache);
     expect(job.code, job.stderr).toBe(0);
     expect(JSON.parse(job.stdout)).toMatchObject({ applicationId: out.applicationId, state: 'FINISHED' });
+  });
+
+  it("gives the AM what Flink's own client gives it: launch context and delegation tokens (kind, service, alias), on the same configuration", async () => {
+    const conf = await writeBenchConfDir(ROOT, info, join(work, 'fidelity'), [
+      `security.kerberos.login.keytab: ${info.keytab}`,
+      `security.kerberos.login.principal: ${info.principal}`,
+      `security.kerberos.krb5-conf.path: ${info.krb5Conf}`,
+      'zookeeper.sasl.disable: true',
+    ]);
+    const ours = run(['session', ...deploy(conf.dir), '-d', '-nm', 'fidelity-secure-us']);
+    expect(ours.code, ours.stderr).toBe(0);
+    const oursId = (JSON.parse(ours.stdout) as { applicationId: string }).applicationId;
+    started.push(oursId);
+
+    const flink = flinkClientCommand({ root: ROOT, cluster: info, conf, log: () => undefined });
+    const main = flink.args.indexOf('org.apache.flink.yarn.cli.FlinkYarnSessionCli');
+    const theirs = spawnSync(
+      flink.command,
+      [
+        ...flink.args.slice(0, main),
+        `-Djava.security.krb5.conf=${info.krb5Conf}`,
+        ...flink.args.slice(main),
+        '-d',
+        '-nm',
+        'fidelity-secure-fl',
+      ],
+      { env: flink.env, encoding: 'utf8', timeout: 240_000 },
+    );
+    const flinkId = /application_\d+_\d+/.exec(`${theirs.stdout}\n${theirs.stderr}`)?.[0];
+    expect(flinkId, `${theirs.stdout}\n${theirs.stderr}`).toBeDefined();
+    started.push(flinkId!);
+
+    const rm = context.resourceManager();
+    const launched = async (id: string) => {
+      await poll(async () => ((await rm.app(id)).state === 'RUNNING' ? true : undefined), {
+        intervalMs: 500,
+        timeoutMs: 180_000,
+      });
+      const container = (await rm.appAttempts(id)).at(-1)!.containerId!;
+      return { ...readLaunchContext(launchScript(STATE_DIR, container)), app: {} };
+    };
+    const norm = normaliser([
+      ['fidelity-secure-us', 'NAME'],
+      ['fidelity-secure-fl', 'NAME'],
+    ]);
+    const differences = compare(await launched(oursId), await launched(flinkId!), norm);
+    const { unexplained } = explain(differences, ALLOWED);
+    expect(
+      unexplained.map((d) => `${d.aspect} ${d.key}: ours ${d.ours ?? '(none)'} | Flink's ${d.flink ?? '(none)'}`),
+    ).toEqual([]);
+
+    // The tokens as the ResourceManager received them (its DelegationTokenRenewer logs each):
+    // the same kinds and services; the renewer differs on purpose (README: renewable by the RM).
+    const rmLog = readFileSync(join(STATE_DIR, 'logs', 'minicluster.log'), 'utf8');
+    const tokens = (id: string) =>
+      [
+        ...rmLog.matchAll(
+          new RegExp(
+            `${id} found existing hdfs token Kind: (\\S+), Service: (\\S+), Ident: \\(token for alice: \\S+ owner=alice(?:@EXAMPLE\\.COM)?, renewer=(\\w*)`,
+            'g',
+          ),
+        ),
+      ].map((m) => ({ kind: m[1], service: m[2], renewer: m[3] }));
+    const oursTokens = tokens(oursId);
+    const flinkTokens = tokens(flinkId!);
+    expect(flinkTokens.length).toBeGreaterThan(0);
+    expect(oursTokens.map(({ kind, service }) => ({ kind, service }))).toEqual(
+      flinkTokens.map(({ kind, service }) => ({ kind, service })),
+    );
+    expect(flinkTokens.map((t) => t.renewer)).toEqual(flinkTokens.map(() => ''));
+    expect(oursTokens.map((t) => t.renewer)).toEqual(oursTokens.map(() => 'hadoop'));
+    // And the alias each is filed under: the service, as Flink's client files it.
+    const credentials = (
+      JSON.parse(ours.stdout) as {
+        submission: { 'am-container-spec': { credentials: { tokens: { entry: { key: string }[] } } } };
+      }
+    ).submission['am-container-spec'].credentials;
+    expect(credentials.tokens.entry.map((e) => e.key)).toEqual(oursTokens.map((t) => t.service));
   });
 });

@@ -5,7 +5,7 @@ import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
 import { FlinkYarnError } from '../../errors/index.js';
 import { nameserviceEndpoints } from '../../hdfs/endpoints.js';
 import { HDFS_DELEGATION_KIND, SWEBHDFS_DELEGATION_KIND, WEBHDFS_DELEGATION_KIND } from '../../hdfs/tokens.js';
-import { WebHdfsClient } from '../../hdfs/webhdfs-client.js';
+import type { WebHdfsClient } from '../../hdfs/webhdfs-client.js';
 import {
   describeRenewer,
   type DelegationTokenPlan,
@@ -150,7 +150,7 @@ function issuerClient(issuer: TokenIssuer, context: ClusterContext): WebHdfsClie
     issuer.kind === 'nameservice'
       ? nameserviceEndpoints(context.config.hadoop, issuer.nameservice, issuer.scheme)
       : [issuer.url];
-  return new WebHdfsClient({ endpoints, user: context.user, transport: context.transport });
+  return context.webHdfsAt(endpoints);
 }
 
 function unresolved(token: PlannedToken, e: unknown): string {

@@ -108,6 +108,14 @@ describe('Kerberos credentials of a cluster context', () => {
       ClusterContext.open({ ...base, dynamicProperties: conf, yarnConfDir: hadoopDir(auth) }, { flink: 'optional' });
     expect(withHadoop('kerberos').user).toBe('flink');
     expect(withHadoop('simple').user).toBe('hdfsuser');
+    // --user is simple auth's user.name: under Kerberos the servers act as the principal.
+    const withUser = (auth: string): ClusterContext =>
+      ClusterContext.open(
+        { ...base, user: 'bob', dynamicProperties: conf, yarnConfDir: hadoopDir(auth) },
+        { flink: 'optional' },
+      );
+    expect(withUser('kerberos').user).toBe('flink');
+    expect(withUser('simple').user).toBe('bob');
     // Its credentials still answer a server that asks for Kerberos.
     expect(withHadoop('simple').kerberosPrincipal).toBe('flink/host@EXAMPLE.COM');
   });

@@ -77,7 +77,8 @@ describe('Hadoop token URL strings', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TokenFormatError);
-    if (text.length > 8) expect((error as Error).message).not.toContain(text.slice(0, 8));
+    // Every input long enough to be recognised is left out of the message (the empty one says so).
+    expect(text === '' || !(error as Error).message.includes(text.slice(0, 8))).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FlinkYarnError, errorClassOf } from '../../../src/errors/index.js';
@@ -368,6 +369,24 @@ describe('negotiateTransport: when GSSAPI cannot make a token', () => {
     const e = await failure(negotiateTransport(asked.transport, { gssapi }).request(get('http://rm1:8088/x')));
     expect(e.code).toBe('KERBEROS_FAILED');
     expect(e.message).toContain('not found in Kerberos database');
+  });
+
+  it('KERBEROS_FAILED when GSSAPI never answers (a KDC that accepts and stays silent), within the token timeout', async () => {
+    const silent: Gssapi = { token: () => new Promise<string>(() => undefined) };
+    const t = negotiateTransport(asked.transport, { gssapi: silent, tokenTimeoutMs: 50 });
+    const started = Date.now();
+    const e = await failure(t.request(get('http://rm1:8088/x')));
+    expect(e.code).toBe('KERBEROS_FAILED');
+    expect(e.message).toMatch(/no Kerberos answer within 0.05 s.*KDC/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('keeps no request on the error: its cause is only a message and a code', async () => {
+    const gssapi = fakeGssapi(
+      Object.assign(new Error('Unspecified GSS failure'), { config: { headers: { Cookie: 'hadoop.auth=SECRET' } } }),
+    );
+    const e = await failure(negotiateTransport(asked.transport, { gssapi }).request(get('http://rm1:8088/x')));
+    expect(inspect(e, { depth: 10 })).not.toContain('hadoop.auth=SECRET');
   });
 });
 

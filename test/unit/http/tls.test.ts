@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
@@ -185,5 +186,37 @@ describe('--ca files that are bad usage (exit 2), naming the file', () => {
   it('a bundle of several certificates, with text between them, is read whole', () => {
     const ca = readFileSync(CA, 'utf8');
     expect(parseCaBundle(`# ours\n${ca}\nsubject=...\n${ca}`, 'bundle.pem')).toHaveLength(2);
+  });
+
+  it('reads a hostile bundle in linear time: 50,000 BEGIN lines without an END', () => {
+    const started = Date.now();
+    expect(() => parseCaBundle('-----BEGIN CERTIFICATE-----\n'.repeat(50_000), 'x.pem')).toThrow(UsageError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('refuses a --ca file larger than any CA bundle without reading it', () => {
+    const big = join(mkdtempSync(join(tmpdir(), 'ca-big-')), 'big.pem');
+    writeFileSync(big, Buffer.alloc(5 * 1024 * 1024, 0x41));
+    expect(() => readCaFile(big)).toThrow(/bytes, more than any CA bundle/);
+  });
+});
+
+describe('transport errors keep no request', () => {
+  it("a failed request's error holds neither its headers nor its body", async () => {
+    const t = axiosTransport();
+    const e = await t
+      .request({
+        method: 'POST',
+        url: 'http://127.0.0.1:9/ws?delegation=SECRETDT',
+        headers: { Authorization: 'Negotiate SECRETTOKEN', Cookie: 'hadoop.auth=SECRETCOOKIE' },
+        body: '{"credentials":"SECRETBODY"}',
+        timeoutMs: 2_000,
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const shown = inspect(e, { depth: 20 });
+    for (const secret of ['SECRETDT', 'SECRETTOKEN', 'SECRETCOOKIE', 'SECRETBODY']) expect(shown).not.toContain(secret);
   });
 });
