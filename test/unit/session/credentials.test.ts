@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MASK } from '../../../src/config/secrets.js';
-import { maskAmContainerSpec, type StagedResource } from '../../../src/session/am-container.js';
+import { maskAmContainerSpec } from '../../../src/session/am-container.js';
 import { buildSessionPlan } from '../../../src/session/plan.js';
 import { publicPlan } from '../../../src/session/public-plan.js';
-import { planInput } from './plan-input.js';
+import { planInput, stagedResource } from './plan-input.js';
 
-const APP = 'hdfs://nn:8020/user/alice/.flink/application_1_0001';
-const resource = (key: string, role: StagedResource['role']): StagedResource => ({
-  key,
-  uri: `${APP}/${key}`,
-  size: 10,
-  modificationTime: 1,
-  visibility: 'APPLICATION',
-  type: 'FILE',
-  role,
-});
-const RESOURCES = [resource('flink-dist-1.20.1.jar', 'dist'), resource('flink-conf.yaml', 'config')];
+const RESOURCES = [stagedResource('flink-dist-1.20.1.jar', 'dist'), stagedResource('flink-conf.yaml', 'config')];
 
 /** Stand-ins for Token.urlString values: what must never be shown. */
 const TOKEN_A = 'SECRETTOKENAAAAAAAAAAAAAAAAAAAAA_aaaa-1';

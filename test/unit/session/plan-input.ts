@@ -25,3 +25,24 @@ export function planInput(
     ...rest,
   };
 }
+
+/** The application directory of planInput's application. */
+export const APP_DIR = 'hdfs://nn:8020/user/alice/.flink/application_1_0001';
+
+/** A file staged into the application directory, as stage() reports it. */
+export function stagedResource(
+  key: string,
+  role: StagedResource['role'],
+  extra: Partial<StagedResource> = {},
+): StagedResource {
+  return {
+    key,
+    uri: `${APP_DIR}/${key}`,
+    size: 10,
+    modificationTime: 1,
+    visibility: 'APPLICATION',
+    type: 'FILE',
+    role,
+    ...extra,
+  };
+}

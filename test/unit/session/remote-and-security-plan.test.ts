@@ -3,22 +3,7 @@ import { amContainerSpec, classpath, type StagedResource } from '../../../src/se
 import { jobManagerMemory } from '../../../src/session/memory.js';
 import { buildSessionPlan, type SessionPlanInput } from '../../../src/session/plan.js';
 import { HA, model } from '../validation/helpers.js';
-import { planInput } from './plan-input.js';
-
-const APP = 'hdfs://nn:8020/user/alice/.flink/application_1_0001';
-
-function resource(key: string, role: StagedResource['role'], extra: Partial<StagedResource> = {}): StagedResource {
-  return {
-    key,
-    uri: `${APP}/${key}`,
-    size: 10,
-    modificationTime: 1,
-    visibility: 'APPLICATION',
-    type: 'FILE',
-    role,
-    ...extra,
-  };
-}
+import { APP_DIR as APP, planInput, stagedResource as resource } from './plan-input.js';
 
 const BASE: StagedResource[] = [
   resource('flink-dist-1.20.1.jar', 'dist'),
