@@ -23,6 +23,7 @@ import {
   type ConfigurationScope,
   type ResolvedConfiguration,
 } from './configuration.js';
+import { ticketCachePrincipal } from './ccache.js';
 import { kerberosLogin, kerberosUser, principalShortName, type KerberosLogin } from './kerberos.js';
 import { hadoopSecurityOn } from '../policy/delegation-tokens.js';
 
@@ -149,6 +150,18 @@ export class ClusterContext {
   }
 
   private ticketCacheUser: string | undefined;
+
+  /**
+   * The user name Flink's client gives the AM (HADOOP_USER_NAME): Hadoop's
+   * UserGroupInformation.getUserName, the full principal under Kerberos (`alice@EXAMPLE.COM`),
+   * from the login or the ticket cache's file; the Hadoop user otherwise, or where the cache
+   * cannot be read (KCM, KEYRING).
+   */
+  get hadoopUserName(): string | undefined {
+    if (!hadoopSecurityOn(this.config.hadoop)) return this.user;
+    if (this.kerberos.source !== 'ticket-cache') return this.kerberos.principal;
+    return ticketCachePrincipal(this.configuration.env) ?? this.user;
+  }
 
   /**
    * With only a ticket cache on a Kerberos-secured cluster, the principal is known to GSSAPI alone:

@@ -138,7 +138,8 @@ export class Negotiator {
     const timeout = new Promise<never>((_, reject) => {
       // The native call cannot be cancelled; unref'd, the timer never keeps the process alive.
       timer = setTimeout(
-        () => reject(new Error(`no Kerberos answer within ${limitMs / 1000} s: is the KDC of krb5.conf (KRB5_CONFIG) up?`)),
+        () =>
+          reject(new Error(`no Kerberos answer within ${limitMs / 1000} s: is the KDC of krb5.conf (KRB5_CONFIG) up?`)),
         limitMs,
       );
       timer.unref();

@@ -45,6 +45,8 @@ export interface AmContainerInput {
   readonly commandTemplate?: string | undefined;
   readonly applicationId: string;
   readonly user: string;
+  /** HADOOP_USER_NAME, when it is not `user`: the full Kerberos principal. */
+  readonly hadoopUserName?: string;
   /** `hdfs://.../user/<u>` */
   readonly clientHomeDir: string;
   /** `hdfs://.../user/<u>/.flink/<appId>`: Flink deletes it when the cluster shuts down. */
@@ -171,7 +173,7 @@ export function amContainerSpec(input: AmContainerInput): AmContainerSpec {
     _CLIENT_HOME_DIR: input.clientHomeDir,
     _CLIENT_SHIP_FILES: shipped.map(encode).join(';'),
     _FLINK_YARN_FILES: input.yarnFilesDir,
-    HADOOP_USER_NAME: input.user,
+    HADOOP_USER_NAME: input.hadoopUserName ?? input.user,
     // The JobManager logs in from _LOCAL_KEYTAB_PATH (it rewrites its keytab option to it) and hands
     // the TaskManagers _REMOTE_KEYTAB_PATH and _KRB5_PATH to localize.
     ...(input.keytab !== undefined

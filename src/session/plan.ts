@@ -35,6 +35,8 @@ export interface SessionPlanInput {
   readonly zookeeperNamespace?: string | undefined;
   readonly detached: boolean;
   readonly user: string;
+  /** HADOOP_USER_NAME of the AM: the full principal under Kerberos, as Flink's client sends it. @default user */
+  readonly hadoopUserName?: string | undefined;
   /** `hdfs://authority` of fs.defaultFS. */
   readonly defaultFs: string;
   /**
@@ -271,6 +273,7 @@ export function buildSubmission(input: SessionPlanInput, decision: DeploymentDec
           commandTemplate: flink.string(OPTIONS.containerStartCommandTemplate),
           applicationId: input.applicationId,
           user: input.user,
+          ...(input.hadoopUserName !== undefined ? { hadoopUserName: input.hadoopUserName } : {}),
           clientHomeDir: `${input.defaultFs}${input.stagingBase}`,
           yarnFilesDir: `${input.defaultFs}${input.stagingBase.replace(/\/$/, '')}/.flink/${input.applicationId}`,
           yarnApplicationClasspath: yarnApplicationClasspath(input.config),

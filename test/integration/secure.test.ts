@@ -224,9 +224,10 @@ describe('a Kerberos-secured cluster (minicluster --secure: real KDC, SPNEGO, HT
     started.push(out.applicationId);
     expect(out.state).toBe('RUNNING');
     const body = JSON.stringify(out.submission);
-    // Nothing of a keytab shipped; the user is the ticket's principal, as the NameNode names it.
+    // Nothing of a keytab shipped; staging is the home of the ticket's principal.
     expect(body).not.toMatch(/krb5\.keytab|_KEYTAB_PRINCIPAL|_LOCAL_KEYTAB_PATH/);
-    expect(body).toMatch(/"HADOOP_USER_NAME","value":"alice"/);
+    // HADOOP_USER_NAME as Flink's client sets it (UGI.getUserName): the ticket's full principal.
+    expect(body).toMatch(/"HADOOP_USER_NAME","value":"alice@EXAMPLE\.COM"/);
     expect(body).toMatch(/\/user\/alice\/\.flink\//);
 
     // The JobManager writes its HA data to HDFS on the tokens alone, and runs a job.

@@ -88,6 +88,7 @@ export interface PreparedDeployment {
 export function prepareDeployment(options: SessionOptions, context: ClusterContext): PreparedDeployment {
   const { config, env, cwd, flinkDir } = context.configuration;
   const user = context.requireUser();
+  const hadoopUserName = context.hadoopUserName ?? user;
   const flinkHome = options.flinkHome ?? env.FLINK_HOME;
   if (flinkHome === undefined)
     throw new UsageError('A session ships a Flink distribution: pass --flink-home DIR or set FLINK_HOME.');
@@ -151,6 +152,7 @@ export function prepareDeployment(options: SessionOptions, context: ClusterConte
     zookeeperNamespace: options.zookeeperNamespace,
     detached: options.detached,
     user,
+    ...(hadoopUserName !== user ? { hadoopUserName } : {}),
     defaultFs,
     stagingBase: target.stagingBase,
     resources,
