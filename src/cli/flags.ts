@@ -39,7 +39,7 @@ export const DYNAMIC_PROPERTIES = {
 export const USER = {
   name: 'user',
   type: 'string',
-  describe: 'Hadoop user (default: $HADOOP_USER_NAME, then the OS user)',
+  describe: 'Hadoop user on simple-auth clusters (default: $HADOOP_USER_NAME, then the OS user)',
   global: true,
 } as const satisfies Flag;
 export const RM = {
@@ -58,7 +58,7 @@ export const KEYTAB = {
 export const PRINCIPAL = {
   name: 'principal',
   type: 'string',
-  describe: 'Kerberos principal of --keytab; its short name is the Hadoop user unless --user is given',
+  describe: 'Kerberos principal of --keytab; its short name is the Hadoop user',
   global: true,
 } as const satisfies Flag;
 export const CA = {

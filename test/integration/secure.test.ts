@@ -164,6 +164,37 @@ describe('a Kerberos-secured cluster (minicluster --secure: real KDC, SPNEGO, HT
     expect(kill.code, kill.stderr).toBe(0);
     const after = run(['status', out.applicationId, ...yarn(), ...login(), '-o', 'json']);
     expect(JSON.parse(after.stdout).app.state).toBe('KILLED');
+
+    // The other day-2 commands, through SPNEGO and the CA as well.
+    const attempts = run(['attempts', out.applicationId, ...yarn(), ...login(), '-o', 'json']);
+    expect(attempts.code, attempts.stderr).toBe(0);
+    expect(attempts.stdout).toContain(out.applicationId.replace('application_', 'appattempt_'));
+    const cache = run(['cache', 'ls', ...yarn(), ...login(), '-o', 'json']);
+    expect(cache.code, cache.stderr).toBe(0);
+    expect(cache.stdout).toMatch(/flink-dist-1\.20\.1\.jar/);
+    const gc = run(['gc', '--dry-run', ...yarn(), ...login(), '-o', 'json']);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(JSON.parse(gc.stdout)).toHaveProperty('removed');
+    // ha clean: the ZooKeeper namespace (not Kerberized here) and the recovery data on HDFS, which a
+    // session without jobs has not written yet: a file stands in for it.
+    const recovery = `/flink/recovery/${out.applicationId}`;
+    await context.webHdfs().upload(Buffer.from('recovery data'), `${recovery}/blob/stand-in`, { overwrite: true });
+    const clean = run([
+      'ha',
+      'clean',
+      out.applicationId,
+      '--flink-conf-dir',
+      conf,
+      ...yarn(),
+      ...login(),
+      '-o',
+      'json',
+    ]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject([
+      { clusterId: out.applicationId, storage: recovery, storageRemoved: true },
+    ]);
+    expect(await context.webHdfs().status(recovery)).toBeNull();
   });
 
   it('in application mode, a job reads and writes HDFS through the shipped credentials and ends SUCCEEDED', async () => {
