@@ -26,7 +26,7 @@ import {
   zookeeperQuorumValid,
 } from './rules/ha.js';
 import { deprecatedKeys, typedValuesParse, zookeeperSaslLoginContext } from './rules/keys.js';
-import { hadoopFileSystemsNeedTokens, keytabWithPrincipal } from './rules/security.js';
+import { hadoopFileSystemsNeedTokens, keytabWithPrincipal, ticketCacheOnly } from './rules/security.js';
 
 /** Every rule, by name. Order does not matter: the output is sorted. */
 export const RULES: readonly Rule[] = [
@@ -49,6 +49,7 @@ export const RULES: readonly Rule[] = [
   zookeeperCreatorAclIdentity,
   keytabWithPrincipal,
   hadoopFileSystemsNeedTokens,
+  ticketCacheOnly,
   deprecatedKeys,
   typedValuesParse,
 ];

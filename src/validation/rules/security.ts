@@ -46,3 +46,22 @@ export function hadoopFileSystemsNeedTokens(ctx: RuleContext): Diagnostic[] {
     ),
   ];
 }
+
+/**
+ * Without a keytab on a Kerberos-secured cluster, Flink's JobManager and TaskManagers live on the
+ * HDFS delegation tokens the client gives them. The ResourceManager renews those, but no token
+ * outlives dfs.namenode.delegation.token.max-lifetime (7 days by default): a session that runs
+ * longer loses HDFS (checkpoints, HA data) then. Flink's client says nothing of it.
+ */
+export function ticketCacheOnly(ctx: RuleContext): Diagnostic[] {
+  if (!ctx.yarnInPlay || !hadoopSecurityOn(ctx.config.hadoop)) return [];
+  if ((ctx.config.flink.string(OPTIONS.kerberosKeytab) ?? '').trim() !== '') return [];
+  return [
+    diagnostic(
+      'info',
+      'KERBEROS_NO_KEYTAB',
+      `No keytab (${OPTIONS.kerberosKeytab.key}) on a Kerberos-secured cluster: the JobManager and TaskManagers run on the HDFS delegation tokens obtained at deploy time, which the ResourceManager renews but never past dfs.namenode.delegation.token.max-lifetime (7 days by default). For a cluster that runs longer, set ${OPTIONS.kerberosKeytab.key} and ${OPTIONS.kerberosPrincipal.key}.`,
+      at(ctx, OPTIONS.kerberosKeytab),
+    ),
+  ];
+}

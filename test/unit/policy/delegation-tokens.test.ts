@@ -362,6 +362,19 @@ describe('the validation rules about tokens', () => {
     );
   });
 
+  it('says, on a secured cluster without a keytab, that the tokens carry the cluster only up to their maximum lifetime', () => {
+    expect(check({ flink: '' })).toContain('KERBEROS_NO_KEYTAB');
+    const keytab =
+      'security.kerberos.login.keytab: /k/alice.keytab\nsecurity.kerberos.login.principal: alice@EXAMPLE.COM';
+    expect(check({ flink: keytab })).not.toContain('KERBEROS_NO_KEYTAB');
+    expect(check({ flink: '', core: { 'fs.defaultFS': 'hdfs://nn:8020' } })).not.toContain('KERBEROS_NO_KEYTAB');
+    const info = validateConfig(model({ flink: '' }), undefined, { onYarn: true }).diagnostics.find(
+      (d) => d.code === 'KERBEROS_NO_KEYTAB',
+    );
+    expect(info).toMatchObject({ severity: 'info', key: 'security.kerberos.login.keytab' });
+    expect(info!.message).toMatch(/dfs\.namenode\.delegation\.token\.max-lifetime/);
+  });
+
   it('reports a token switch that is not a boolean', () => {
     expect(check({ flink: 'security.delegation.tokens.enabled: yes' })).toContain('INVALID_VALUE');
     expect(check({ flink: 'security.delegation.token.provider.hadoopfs.enabled: 1' })).toContain('INVALID_VALUE');
