@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll } from '../../src/async/poll.js';
 import { ClusterContext } from '../../src/context/index.js';
 import {
+  readState,
   startMinicluster,
   stopMinicluster,
   writeSessionConfDir,
@@ -347,5 +348,50 @@ describe('a Kerberos-secured cluster (minicluster --secure: real KDC, SPNEGO, HT
       }
     ).submission['am-container-spec'].credentials;
     expect(credentials.tokens.entry.map((e) => e.key)).toEqual(oursTokens.map((t) => t.service));
+  });
+
+  it('under ResourceManager HA, negotiates with each RM: list works before and after the active one stops', async () => {
+    const haDir = `${STATE_DIR}-rm-ha`;
+    const ha = await startMinicluster({ stateDir: haDir, secure: true, resourceManagers: 2 });
+    try {
+      const control = readState(haDir)!.control!;
+      const args = [
+        'list',
+        '--yarn-conf-dir',
+        ha.confDir,
+        '--ca',
+        ha.ca!,
+        '--keytab',
+        ha.keytab!,
+        '--principal',
+        ha.principal!,
+        '-o',
+        'json',
+      ];
+      const env = {
+        KRB5_CONFIG: ha.krb5Conf,
+        KRB5CCNAME: `FILE:${join(work, 'no-tickets')}`,
+        KRB5_CLIENT_KTNAME: undefined,
+      };
+      const before = cli(args, env);
+      expect(before.code, before.stderr).toBe(0);
+      const states = async () =>
+        ((await (await fetch(`${control}/status`)).json()) as { rms: { state: string }[] }).rms;
+      const active = (await states()).findIndex((r) => r.state === 'ACTIVE');
+      expect(active).toBeGreaterThanOrEqual(0);
+      await fetch(`${control}/rm/${active}/stop`, { method: 'POST' });
+      await poll(
+        async () => ((await states()).some((r, i) => i !== active && r.state === 'ACTIVE') ? true : undefined),
+        {
+          intervalMs: 500,
+          timeoutMs: 120_000,
+        },
+      );
+      const after = cli(args, env);
+      expect(after.code, after.stderr).toBe(0);
+      expect(JSON.parse(after.stdout)).toEqual([]);
+    } finally {
+      await stopMinicluster({ stateDir: haDir });
+    }
   });
 });
