@@ -117,6 +117,19 @@ function useKeytab(keytab: string, principal: string | undefined, env: NodeJS.Pr
       `The keytab ${keytab}${principal !== undefined ? ` (for ${principal})` : ''} does not exist or is not a file on this machine: fix --keytab (or security.kerberos.login.keytab), or run \`kinit\` and give no keytab.`,
     );
   }
+  // MIT Kerberos reads these once per process: a second keytab would sign the first one's requests too.
+  const keytabInUse = keytabsInUse.get(env);
+  if (keytabInUse !== undefined && keytabInUse !== keytab) {
+    throw new FlinkYarnError(
+      'KERBEROS_FAILED',
+      `This process already logs in from the keytab ${keytabInUse}; it cannot also log in from ${keytab}: use one keytab per process.`,
+    );
+  }
+  keytabsInUse.set(env, keytab);
   env.KRB5_CLIENT_KTNAME = keytab;
-  env.KRB5CCNAME = `MEMORY:flink-yarn-${randomUUID()}`;
+  env.KRB5CCNAME ??= `MEMORY:flink-yarn-${randomUUID()}`;
+  if (!env.KRB5CCNAME.startsWith('MEMORY:flink-yarn-')) env.KRB5CCNAME = `MEMORY:flink-yarn-${randomUUID()}`;
 }
+
+/** The keytab each environment (the process's, in practice) logs in from, once one was used. */
+const keytabsInUse = new WeakMap<NodeJS.ProcessEnv, string>();

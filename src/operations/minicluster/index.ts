@@ -8,6 +8,7 @@ import { poll } from '../../async/poll.js';
 import { hadoopUser } from '../../policy/hadoop-user.js';
 import { JAVA_17_OPTIONS } from '../../session/shipped-config.js';
 import { FlinkYarnError } from '../../errors/index.js';
+import { offersNegotiate } from '../../http/negotiate.js';
 import { ResourceManagerClient } from '../../yarn/rm-client.js';
 import { ensureBuilt, type MavenModule } from './build.js';
 import type { MiniclusterEvent } from './events.js';
@@ -416,7 +417,8 @@ function challenge(
     const req = get(url, { ...(ca !== undefined ? { ca } : {}), timeout: timeoutMs }, (res) => {
       res.resume();
       const offered = String(res.headers['www-authenticate'] ?? '');
-      resolvePromise({ status: res.statusCode ?? 0, negotiate: /^Negotiate\b/i.test(offered) });
+      const status = res.statusCode ?? 0;
+      resolvePromise({ status, negotiate: offersNegotiate({ status, headers: { 'www-authenticate': offered } }) });
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (e) =>

@@ -412,6 +412,18 @@ describe('kerberosGssapi with a keytab', () => {
     expect(seen[1]!.cc).toBe(seen[0]!.cc);
   });
 
+  it('refuses a second, different keytab in the same environment (MIT Kerberos reads it once per process)', async () => {
+    const env: NodeJS.ProcessEnv = {};
+    const seen: Record<string, string | undefined>[] = [];
+    const first = kerberosGssapi({ keytab: process.execPath, env, load: () => addon(seen, env) });
+    expect(await first.token('nn1', 'alice@EXAMPLE.COM')).toBe(TOKEN);
+    const same = kerberosGssapi({ keytab: process.execPath, env, load: () => addon(seen, env) });
+    expect(await same.token('nn1', 'alice@EXAMPLE.COM')).toBe(TOKEN);
+    const other = kerberosGssapi({ keytab: '/bin/sh', env, load: () => addon(seen, env) });
+    await expect(other.token('nn1', 'bob@EXAMPLE.COM')).rejects.toMatchObject({ code: 'KERBEROS_FAILED' });
+    expect(env.KRB5_CLIENT_KTNAME).toBe(process.execPath);
+  });
+
   it('KERBEROS_NO_CREDENTIALS when the keytab is not there, without touching the environment', async () => {
     const env: NodeJS.ProcessEnv = {};
     const gssapi = kerberosGssapi({ keytab: '/nonexistent/alice.keytab', env, load: () => addon([], env) });
