@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +232,18 @@ describe('a Kerberos-secured cluster (minicluster --secure: real KDC, SPNEGO, HT
     const out = JSON.parse(r.stdout) as { applicationId: string; outcome: { finalStatus: string } };
     started.push(out.applicationId);
     expect(out.outcome.finalStatus).toBe('SUCCEEDED');
+    // The TaskManagers logged in from the keytab the JobManager handed them, as Flink's secured IT case checks.
+    const { nmLogDir } = JSON.parse(readFileSync(join(info.confDir, 'cluster.json'), 'utf8')) as { nmLogDir: string };
+    const appLogs = join(nmLogDir, out.applicationId);
+    const taskManagerLogs = readdirSync(appLogs)
+      .map((c) => join(appLogs, c, 'taskmanager.log'))
+      .filter((f) => existsSync(f));
+    expect(taskManagerLogs.length).toBeGreaterThan(0);
+    for (const f of taskManagerLogs) {
+      const text = readFileSync(f, 'utf8');
+      expect(text).toMatch(/Attempting to login to KDC using principal: alice@EXAMPLE\.COM keytab: \S+krb5\.keytab/);
+      expect(text).toMatch(/Successfully logged into KDC/);
+    }
 
     const counted: string[] = [];
     const walk = async (dir: string): Promise<void> => {
