@@ -43,6 +43,30 @@ const KINDS: Record<TokenFsScheme, string> = {
 };
 
 /**
+ * Each planned token with the alias it is filed under, once per alias (a second file system with
+ * the same service shares the first one's token, as in Hadoop's Credentials); a host that does not
+ * resolve comes with its error instead, for the caller to warn of or to fail on.
+ */
+async function aliased(
+  plan: Extract<DelegationTokenPlan, { fetch: true }>,
+  resolve: HostResolver,
+): Promise<({ token: PlannedToken; alias: string } | { token: PlannedToken; unresolved: unknown })[]> {
+  const out: ({ token: PlannedToken; alias: string } | { token: PlannedToken; unresolved: unknown })[] = [];
+  const seen = new Set<string>();
+  for (const token of plan.tokens) {
+    try {
+      const alias = await tokenServiceName(token.service, resolve);
+      if (seen.has(alias)) continue;
+      seen.add(alias);
+      out.push({ token, alias });
+    } catch (e) {
+      out.push({ token, unresolved: e });
+    }
+  }
+  return out;
+}
+
+/**
  * The tokens a deploy would fetch, for a plan that fetches none (a dry run creates nothing): their
  * aliases, without values. A host that does not resolve is shown as `host:port`, with a warning.
  */
@@ -53,19 +77,18 @@ export async function plannedTokens(
   if (!plan.fetch) return { tokens: [], diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   const tokens: ContainerToken[] = [];
-  for (const token of plan.tokens) {
+  for (const entry of await aliased(plan, resolve)) {
     let alias: string;
-    try {
-      alias = await tokenServiceName(token.service, resolve);
-    } catch (e) {
-      const { host, port } = token.service as Extract<TokenService, { kind: 'address' }>;
+    if ('alias' in entry) alias = entry.alias;
+    else {
+      const { host, port } = entry.token.service as Extract<TokenService, { kind: 'address' }>;
       alias = `${host}:${port}`;
       diagnostics.push(
         diagnostic(
           'warning',
           'DELEGATION_TOKEN_SERVICE_UNRESOLVED',
-          `${unresolved(token, e)}; the plan files its token under ${alias}, and a deploy from here would fail.`,
-          { key: token.requestedBy[0] ?? 'fs.defaultFS' },
+          `${unresolved(entry.token, entry.unresolved)}; the plan files its token under ${alias}, and a deploy from here would fail.`,
+          { key: entry.token.requestedBy[0] ?? 'fs.defaultFS' },
         ),
       );
     }
@@ -75,9 +98,8 @@ export async function plannedTokens(
 }
 
 /**
- * Fetches the planned tokens over WebHDFS, one per service (a second file system with the same
- * service shares the first one's token, as in Hadoop's Credentials), and says which it got.
- * Tokens are secrets: the events name the file system, the service and the renewer only.
+ * Fetches the planned tokens over WebHDFS, one per service, and says which it got. Tokens are
+ * secrets: the events name the file system, the service and the renewer only.
  */
 export async function obtainDelegationTokens(
   plan: DelegationTokenPlan,
@@ -87,18 +109,15 @@ export async function obtainDelegationTokens(
 ): Promise<ContainerToken[]> {
   if (!plan.fetch) return [];
   const tokens: ContainerToken[] = [];
-  for (const token of plan.tokens) {
-    let alias: string;
-    try {
-      alias = await tokenServiceName(token.service, resolve);
-    } catch (e) {
+  for (const entry of await aliased(plan, resolve)) {
+    if (!('alias' in entry)) {
       throw new FlinkYarnError(
         'HDFS_UNREACHABLE',
-        `${unresolved(token, e)}: Hadoop files its delegation token under the NameNode's IP address (hadoop.security.token.service.use_ip). Check the name, or set hadoop.security.token.service.use_ip to false in core-site.xml if the cluster does.`,
-        { cause: e },
+        `${unresolved(entry.token, entry.unresolved)}: Hadoop files its delegation token under the NameNode's IP address (hadoop.security.token.service.use_ip). Check the name, or set hadoop.security.token.service.use_ip to false in core-site.xml if the cluster does.`,
+        { cause: entry.unresolved },
       );
     }
-    if (tokens.some((t) => t.alias === alias)) continue;
+    const { token, alias } = entry;
     const urlString = await issuerClient(token.issuer, context).getDelegationToken({
       renewer: plan.renewer.principal,
       kind: KINDS[token.scheme],
