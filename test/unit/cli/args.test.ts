@@ -4,6 +4,7 @@ import { normaliseArgs, splitRunArgs } from '../../../src/cli/args.js';
 import { main } from '../../../src/cli/main.js';
 import type { RunArgs } from '../../../src/cli/specs/run.js';
 import { UsageError } from '../../../src/errors/index.js';
+import { captureIo } from './capture-io.js';
 
 // `run` as the CLI parses it, without running anything: the handler only records its arguments.
 const runJob = vi.hoisted(() => vi.fn<(args: unknown, io: unknown) => Promise<void>>(async () => undefined));
@@ -218,18 +219,7 @@ describe("splitRunArgs: flink run's -j, -y forms and restore flags", () => {
 });
 
 describe('run through the real parser', () => {
-  const io = () => {
-    let stderr = '';
-    return {
-      io: {
-        stdout: { write: () => true },
-        stderr: { write: (s: string) => ((stderr += s), true) },
-        env: {},
-        cwd: '/',
-      },
-      stderr: () => stderr,
-    };
-  };
+  const io = captureIo;
 
   async function parsed(argv: string[]): Promise<RunArgs> {
     const { io: given, stderr } = io();

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { connection } from '../../../src/cli/commands/applications.js';
 import { main } from '../../../src/cli/main.js';
+import { captureIo } from './capture-io.js';
 
 // The commands as the CLI parses them, without running anything: the handlers record their arguments.
 const handlers = vi.hoisted(() => ({
@@ -15,18 +16,7 @@ vi.mock('../../../src/cli/commands/applications.js', async (actual) => ({
 vi.mock('../../../src/cli/commands/session.js', () => ({ runSession: handlers.runSession }));
 vi.mock('../../../src/cli/commands/gc.js', () => ({ runGc: handlers.runGc }));
 
-function io() {
-  let stderr = '';
-  return {
-    io: {
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => ((stderr += s), true) },
-      env: {},
-      cwd: '/',
-    },
-    stderr: () => stderr,
-  };
-}
+const io = captureIo;
 
 const SECURITY = ['--keytab', 'a.keytab', '--principal', 'alice@EXAMPLE.COM', '--ca', 'ca.pem'];
 const EXPECTED = { keytab: 'a.keytab', principal: 'alice@EXAMPLE.COM', ca: 'ca.pem' };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { HdfsError } from '../../../src/hdfs/errors.js';
 import {
   decodeToken,
   encodeToken,
@@ -12,6 +11,7 @@ import {
 import { WebHdfsClient } from '../../../src/hdfs/webhdfs-client.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../../src/http/transport.js';
 import { json } from '../http/responses.js';
+import { hdfsError } from './expect-hdfs-error.js';
 
 /** A token as a NameNode makes one: a 40-byte identifier and a 20-byte password, both secret. */
 const SECRET_ID = Buffer.from('6f776e65722d616c6963652d72656e657765722d7961726e2d6973737565642d31', 'hex');
@@ -103,15 +103,7 @@ const client = (transport: HttpTransport, endpoints = ['http://nn1:9870', 'http:
     retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1, factor: 1 },
   });
 
-async function failure(p: Promise<unknown>): Promise<HdfsError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(HdfsError);
-    return e as HdfsError;
-  }
-  throw new Error('expected an HdfsError');
-}
+const failure = hdfsError;
 
 const REQUEST = { renewer: 'rm/rm1.example.com@EXAMPLE.COM', service: 'ha-hdfs:ns1' };
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HdfsError } from '../../../src/hdfs/errors.js';
 import { WebHdfsClient, type HdfsEvent } from '../../../src/hdfs/webhdfs-client.js';
 import {
   TransportError,
@@ -12,6 +11,7 @@ import {
   type HttpTransport,
 } from '../../../src/http/transport.js';
 import { json } from '../http/responses.js';
+import { hdfsError } from './expect-hdfs-error.js';
 
 /** Answers each request from `answer(host, op, req)`; records what was sent. */
 function scripted(
@@ -61,16 +61,6 @@ function client(transport: HttpTransport, endpoints = ['http://nn1:9870', 'http:
     retry: fast,
     ...(events ? { onEvent: (e: HdfsEvent) => events.push(e) } : {}),
   });
-}
-
-async function hdfsError(p: Promise<unknown>): Promise<HdfsError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(HdfsError);
-    return e as HdfsError;
-  }
-  throw new Error('expected an HdfsError');
 }
 
 describe('WebHdfsClient requests', () => {

@@ -2,12 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manualClock } from '../../../src/async/poll.js';
 import { FlinkYarnError } from '../../../src/errors/index.js';
 import { deploySession, type SessionEvent, type SessionOptions } from '../../../src/operations/session/index.js';
 import { UndoList } from '../../../src/operations/session/undo.js';
 import { FakeZooKeeper } from '../zookeeper/fake.js';
-import { FakeCluster, fakeInstallation, type Step } from './fake-cluster.js';
+import { FakeCluster, fakeDeployOptions, fakeInstallation, type Step } from './fake-cluster.js';
 
 const BASE_CONF = { 'jobmanager.memory.process.size': '1600m', 'taskmanager.memory.process.size': '1728m' };
 const HA_CONF = {
@@ -25,14 +24,7 @@ function setup(conf: Record<string, string> = BASE_CONF, overrides: Partial<Sess
   const events: SessionEvent[] = [];
   const controller = new AbortController();
   const options: SessionOptions = {
-    ...install,
-    detached: true,
-    user: 'alice',
-    env: {},
-    reuseUploads: false,
-    transport: cluster,
-    retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1, factor: 1 },
-    clock: manualClock(),
+    ...fakeDeployOptions(cluster, install),
     signal: controller.signal,
     zookeeper: {
       transport: zk.transport,

@@ -6,6 +6,8 @@ import { encodeToken } from '../../../src/hdfs/tokens.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../../src/http/transport.js';
 import type { YarnAppState } from '../../../src/yarn/model.js';
 import { json } from '../http/responses.js';
+import { manualClock } from '../../../src/async/poll.js';
+import type { SessionOptions } from '../../../src/operations/session/index.js';
 
 /** A step of the fake cluster that a test can make fail: the RM's and WebHDFS's operations. */
 export type Step =
@@ -228,6 +230,23 @@ export function fakeInstallation(
   const propertiesDir = join(root, 'properties');
   mkdirSync(propertiesDir);
   return { flinkHome, flinkConfDir, yarnConfDir, propertiesDir };
+}
+
+/** A detached deploy by alice against `cluster` from `installation`, with fast retries and a manual clock. */
+export function fakeDeployOptions(
+  cluster: FakeCluster,
+  installation: ReturnType<typeof fakeInstallation>,
+): SessionOptions {
+  return {
+    ...installation,
+    detached: true,
+    user: 'alice',
+    env: {},
+    reuseUploads: false,
+    transport: cluster,
+    retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1, factor: 1 },
+    clock: manualClock(),
+  };
 }
 
 /**

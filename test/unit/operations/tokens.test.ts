@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock } from '../../../src/async/poll.js';
 import { MASK } from '../../../src/config/secrets.js';
 import { FlinkYarnError } from '../../../src/errors/index.js';
 import { decodeToken } from '../../../src/hdfs/tokens.js';
 import { deploySession, type SessionEvent, type SessionOptions } from '../../../src/operations/session/index.js';
 import { javaHostAddress, tokenServiceName } from '../../../src/operations/session/tokens.js';
-import { FakeCluster, fakeInstallation } from './fake-cluster.js';
+import { FakeCluster, fakeDeployOptions, fakeInstallation } from './fake-cluster.js';
 
 const CONF = { 'jobmanager.memory.process.size': '1600m', 'taskmanager.memory.process.size': '1728m' };
 const SECURE = {
@@ -27,14 +26,7 @@ function setup(
   const cluster = new FakeCluster();
   const events: SessionEvent[] = [];
   const options: SessionOptions = {
-    ...fakeInstallation(conf, hadoop),
-    detached: true,
-    user: 'alice',
-    env: {},
-    reuseUploads: false,
-    transport: cluster,
-    retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1, factor: 1 },
-    clock: manualClock(),
+    ...fakeDeployOptions(cluster, fakeInstallation(conf, hadoop)),
     resolveHost,
     onEvent: (e) => events.push(e),
     ...overrides,
