@@ -25,7 +25,7 @@ import {
 } from './configuration.js';
 import { ticketCachePrincipal } from './ccache.js';
 import { kerberosLogin, kerberosUser, principalShortName, type KerberosLogin } from './kerberos.js';
-import { hadoopSecurityOn } from '../policy/delegation-tokens.js';
+import { hadoopSecurityOn } from '../config/hadoop/security.js';
 
 export { resolveConfiguration, type ConfigurationOptions, type ConfigurationScope, type ResolvedConfiguration };
 export { kerberosLogin, principalShortName, type KerberosLogin };

@@ -4,7 +4,7 @@ import type { FlinkConfiguration } from '../config/flink/configuration.js';
 import type { HadoopConfiguration } from '../config/hadoop/configuration.js';
 import { OPTIONS } from '../config/flink/options.js';
 import { UsageError } from '../errors/index.js';
-import { hadoopSecurityOn } from '../policy/delegation-tokens.js';
+import { hadoopSecurityOn } from '../config/hadoop/security.js';
 
 /** Where the client's Kerberos credentials come from, in the contract's order. */
 export type KerberosLogin =

@@ -5,7 +5,8 @@ import { OPTIONS, type FlinkOption } from '../config/flink/options.js';
 import type { ExpandedValue, HadoopConfiguration } from '../config/hadoop/configuration.js';
 import { isBuiltinFile } from '../config/hadoop/defaults.js';
 import { maskDiagnostic, maskSecretsIn } from '../config/secrets.js';
-import { parseList } from '../config/values/lists.js';
+import { flinkList, parseList } from '../config/values/lists.js';
+import { hadoopSecurityOn } from '../config/hadoop/security.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 
 /**
@@ -218,11 +219,6 @@ export function describeRenewer(renewer: TokenRenewer): string {
   }
 }
 
-/** core-site `hadoop.security.authentication` is kerberos (UserGroupInformation.isSecurityEnabled). */
-export function hadoopSecurityOn(hadoop: HadoopConfiguration): boolean {
-  return hadoop.getTrimmed('hadoop.security.authentication')?.value.toLowerCase() === 'kerberos';
-}
-
 /**
  * The renewer: the option when set (even empty, which asks for none, as Flink reads it), else the
  * RM's principal with `_HOST` replaced as YarnClientUtils.getRmPrincipal replaces it.
@@ -366,15 +362,6 @@ function tokenIssuer(scheme: TokenFsScheme, host: string, port: number, config: 
 /** hadoop.security.token.service.use_ip, true unless false (Configuration.getBoolean). */
 function useIpForTokenService(hadoop: HadoopConfiguration): boolean {
   return value(hadoop, 'hadoop.security.token.service.use_ip')?.toLowerCase() !== 'false';
-}
-
-/** A Flink list option's items: `a;b` in flat keys, `[a, b]` from standard YAML. */
-export function flinkList(text: string): string[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
-    return parseList(trimmed.slice(1, -1)).map((s) => s.replace(/^(['"])(.*)\1$/, '$2'));
-  }
-  return parseList(trimmed, ';').map((s) => s.replace(/^(['"])(.*)\1$/, '$2'));
 }
 
 /** Scheme (lower-cased) and authority, read as Hadoop's Path reads a string. */

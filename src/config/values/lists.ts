@@ -20,3 +20,12 @@ export function parseHostPort(text: string): HostPort | undefined {
   if (port < 1 || port > 65_535) return undefined;
   return { host: m[1]!, port };
 }
+
+/** A Flink list option's items: `a;b` in flat keys, `[a, b]` from standard YAML. */
+export function flinkList(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
+    return parseList(trimmed.slice(1, -1)).map((s) => s.replace(/^(['"])(.*)\1$/, '$2'));
+  }
+  return parseList(trimmed, ';').map((s) => s.replace(/^(['"])(.*)\1$/, '$2'));
+}

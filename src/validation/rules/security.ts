@@ -1,6 +1,7 @@
 import { OPTIONS } from '../../config/flink/options.js';
 import { diagnostic, type Diagnostic } from '../../diagnostics/index.js';
-import { flinkList, hadoopSecurityOn } from '../../policy/delegation-tokens.js';
+import { hadoopSecurityOn } from '../../config/hadoop/security.js';
+import { flinkList } from '../../config/values/lists.js';
 import { at, type RuleContext } from '../context.js';
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assembleConfig, type ConfigModel } from '../../../src/config/assemble.js';
 import { parseHadoopXml } from '../../../src/config/hadoop/xml.js';
+import { flinkList } from '../../../src/config/values/lists.js';
 import {
-  flinkList,
   planDelegationTokens,
   rmHost,
   serverPrincipal,
